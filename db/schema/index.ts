@@ -1,0 +1,7 @@
+/** Every aggregate's tables, one file each. drizzle-kit reads this folder. */
+export * from "./audit.ts";
+export * from "./credentials.ts";
+export * from "./device-sessions.ts";
+export * from "./skills.ts";
+export * from "./users.ts";
+export * from "./work-queue.ts";

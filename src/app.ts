@@ -1,0 +1,90 @@
+import type { AnyRouter } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Elysia } from "elysia";
+import { AppError } from "./platform/errors.ts";
+import type { Services } from "./platform/services.ts";
+import { handleSignedBlobRequest } from "./platform/blobs/signed-url.ts";
+import { DOCS_HTML, scalarScriptPath } from "./rest/docs.ts";
+import { createRestHandler } from "./rest/handler.ts";
+import { buildOpenApiDocument } from "./rest/openapi.ts";
+import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
+import { collectRestRoutes } from "./rest/routes.ts";
+import { renderError, surfaceForPath } from "./rest/surfaces.ts";
+import { appRouter } from "./router.ts";
+import { createContextInner, type RequestInfo } from "./trpc/context.ts";
+import { toAppError } from "./trpc/errors.ts";
+
+const VERSION = "0.1.0";
+
+interface SocketAware {
+  requestIP(request: Request): { address: string } | null;
+}
+
+/**
+ * The Elysia composition: tRPC at /trpc, one REST route per documented procedure, the OpenAPI
+ * document and its docs page, signed blob links; every response carries X-Request-Id.
+ */
+export function createApp(services: Services, router: AnyRouter = appRouter) {
+  const { config, logger } = services;
+  const routes = collectRestRoutes(router);
+  const openapiJson = JSON.stringify(
+    buildOpenApiDocument(routes, { title: "Agent Cloud API", version: VERSION, serverUrl: config.publicUrl }),
+  );
+  const scalarScript = Bun.file(scalarScriptPath());
+  const createContext = (info: RequestInfo) => createContextInner(services, info);
+
+  const requestInfo = (request: Request, requestId: string, server: SocketAware | null) =>
+    buildRequestInfo(request, requestId, server?.requestIP(request)?.address ?? "unknown", config.trustedProxies);
+
+  const app = new Elysia()
+    .onRequest(({ request, set }) => {
+      set.headers["x-request-id"] = requestIdFrom(request.headers);
+    })
+    .onError(({ code, error, request, set }) => {
+      const requestId = String(set.headers["x-request-id"] ?? requestIdFrom(request.headers));
+      const appError =
+        code === "NOT_FOUND"
+          ? new AppError("NOT_FOUND", "Not found")
+          : code === "PARSE"
+            ? new AppError("BAD_REQUEST", "Request body could not be parsed")
+            : toAppError(error);
+      if (appError.status >= 500) logger.error("request failed", { requestId, error: error instanceof Error ? error : String(error) });
+      const rendered = renderError(surfaceForPath(new URL(request.url).pathname), appError, requestId);
+      return new Response(JSON.stringify(rendered.body), {
+        status: rendered.status,
+        headers: { "content-type": "application/json; charset=utf-8", "x-request-id": requestId },
+      });
+    })
+    .get("/openapi.json", () => new Response(openapiJson, { headers: { "content-type": "application/json" } }))
+    .get("/docs", () => new Response(DOCS_HTML, { headers: { "content-type": "text/html; charset=utf-8" } }))
+    .get("/docs/scalar.js", () => new Response(scalarScript, { headers: { "content-type": "text/javascript", "cache-control": "public, max-age=3600" } }))
+    .get("/blobs/*", ({ request }) => handleSignedBlobRequest(request, services.blobs, services.signingSecret))
+    .all(
+      "/trpc/*",
+      ({ request, set, server }) => {
+        const info = requestInfo(request, String(set.headers["x-request-id"]), server);
+        return fetchRequestHandler({
+          endpoint: "/trpc",
+          req: request,
+          router,
+          createContext: ({ resHeaders }) => createContextInner(services, info, resHeaders),
+        });
+      },
+      { parse: "none" },
+    );
+
+  for (const route of routes) {
+    const handle = createRestHandler(route, { createContext, shutdownSignal: services.shutdownSignal });
+    // Elysia registers in place; the route table is built once here, not per request.
+    app.route(
+      route.meta.method,
+      route.routerPath,
+      ({ request, params, set, server }) =>
+        handle(request, params as Record<string, string>, requestInfo(request, String(set.headers["x-request-id"]), server)),
+      { parse: "none" },
+    );
+  }
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

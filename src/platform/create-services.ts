@@ -1,0 +1,96 @@
+import type { Config } from "../config.ts";
+import { openDatabase, type DatabaseHandle } from "../../db/connection.ts";
+import { migrateDatabase } from "../../db/migrate.ts";
+import { databaseTarget } from "../../db/target.ts";
+import { createContainerDriver } from "../../drivers/container/index.ts";
+import { createRedroidDriver } from "../../drivers/device/redroid.ts";
+import { createBlobStore } from "./blobs/index.ts";
+import { createEventBus } from "./events/index.ts";
+import { createInvalidatingCache } from "./invalidating-cache.ts";
+import type { Logger } from "./logger.ts";
+import { createMailer } from "./mail/index.ts";
+import { createWorkQueue } from "./queue/index.ts";
+import { createRateLimiter } from "./rate-limit/index.ts";
+import { loadSigningSecret } from "./secrets.ts";
+import type { CachedPrincipal, Services } from "./services.ts";
+
+export interface CreateServicesOptions {
+  config: Config;
+  logger: Logger;
+  /** An already-open database (tests hand in theirs); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  /** The URL this process answers on, for links it hands out when PUBLIC_URL is unset. */
+  baseUrl: () => string;
+}
+
+export interface ServicesHandle {
+  services: Services;
+  /** First step of shutdown: long-lived streams see the signal and end. */
+  endStreams(): void;
+  /** Stops workers and closes connections (the database last, unless kept). */
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export async function createServices(options: CreateServicesOptions): Promise<ServicesHandle> {
+  const { config, logger } = options;
+  const database = options.database ?? (await openDatabase(databaseTarget(config)));
+  if (!options.database) await migrateDatabase(database);
+  const signingSecret = await loadSigningSecret(config);
+  const shutdown = new AbortController();
+  const bus = createEventBus({ redisUrl: config.redisUrl, logger, channelPrefix: `${config.redisPrefix}events:` });
+  const limiter = createRateLimiter({ redisUrl: config.redisUrl, keyPrefix: `${config.redisPrefix}rl:` });
+  const queue = createWorkQueue({ db: database.db, logger, pollMs: config.queuePollMs });
+  const blobs = createBlobStore({ config, signingSecret, baseUrl: config.publicUrl ?? options.baseUrl });
+  const principalCache = await createInvalidatingCache<CachedPrincipal>({
+    bus,
+    topic: "identity.credentials-invalidated",
+    ttlMs: 30_000,
+    logger,
+  });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
+  const containers = await createContainerDriver({
+    dockerHost: config.devices.dockerHost,
+    mode: config.devices.containerDriver,
+    logger,
+  });
+  logger.info("platform services ready", {
+    database: database.kind,
+    databaseLocation: database.location,
+    events: config.redisUrl ? "redis" : "in-process",
+    rateLimits: config.redisUrl ? "redis" : "in-process",
+    blobs: blobs.kind,
+    mail: mailer.kind,
+    containers: containers.kind,
+  });
+  const services: Services = {
+    config,
+    logger,
+    database,
+    db: database.db,
+    bus,
+    queue,
+    limiter,
+    blobs,
+    mailer,
+    containers,
+    devices: createRedroidDriver({ image: config.devices.image }),
+    signingSecret,
+    baseUrl: () => config.publicUrl ?? options.baseUrl(),
+    principalCache,
+    shutdownSignal: shutdown.signal,
+  };
+  let closed = false;
+  return {
+    services,
+    endStreams: () => shutdown.abort(),
+    async close(closeOptions) {
+      if (closed) return;
+      closed = true;
+      shutdown.abort();
+      await queue.stop();
+      await principalCache.close();
+      await Promise.allSettled([bus.close(), limiter.close(), mailer.close()]);
+      if (!closeOptions?.keepDatabase) await database.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Publish/subscribe by topic. Payloads are JSON values: both backends encode on publish and decode
+ * once per delivery, so listeners see the same shapes whichever backend runs (a Date arrives as an
+ * ISO string, `undefined` as `null`). Listeners of one topic share the decoded value: treat it as
+ * read-only.
+ *
+ * Implementations, chosen in `createEventBus` (index.ts):
+ * - memory.ts: in-process, the default on a single machine; delivery happens inside `publish`.
+ * - redis.ts: Redis pub/sub via `REDIS_URL`, so every replica sees every publish. One subscriber
+ *   connection per bus carries all topics; local listeners fan out in process.
+ */
+export type EventListener = (payload: unknown) => void;
+
+/** Removes one subscription; idempotent. */
+export type Unsubscribe = () => Promise<void>;
+
+export interface EventBus {
+  publish(topic: string, payload: unknown): Promise<void>;
+  /** Resolves once the subscription is live, so a publish made after it is not missed. */
+  subscribe(topic: string, listener: EventListener): Promise<Unsubscribe>;
+  /**
+   * Events of `topic` as an async iterator: subscribes at once (not on first pull), buffers events
+   * between pulls and ends when `signal` aborts, when the consumer breaks out, or when the bus closes.
+   */
+  stream(topic: string, signal: AbortSignal): AsyncIterable<unknown>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import type { Config } from "../config.ts";
+import type { ContainerDriver } from "../../drivers/container/types.ts";
+import type { DeviceDriver } from "../../drivers/device/types.ts";
+import type { DatabaseHandle, Db } from "../../db/connection.ts";
+import type { BlobStore } from "./blobs/types.ts";
+import type { EventBus } from "./events/types.ts";
+import type { InvalidatingCache } from "./invalidating-cache.ts";
+import type { Logger } from "./logger.ts";
+import type { Principal } from "./principal.ts";
+import type { Mailer } from "./mail/types.ts";
+import type { WorkQueue } from "./queue/index.ts";
+import type { RateLimiter } from "./rate-limit/types.ts";
+
+/** Everything a procedure may reach, built once per process by `createServices`. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  db: Db;
+  bus: EventBus;
+  queue: WorkQueue;
+  limiter: RateLimiter;
+  blobs: BlobStore;
+  mailer: Mailer;
+  /** Docker/Podman, or the simulator when no engine answers (logged loudly at start). */
+  containers: ContainerDriver;
+  /** Android devices: the redroid container spec and ADB. */
+  devices: DeviceDriver;
+  signingSecret: string;
+  /** PUBLIC_URL, or the address this process listens on: the base of every link it hands out. */
+  baseUrl(): string;
+  /** Resolved API-key principals; revocation invalidates every replica's copy through the bus. */
+  principalCache: InvalidatingCache<CachedPrincipal>;
+  /** Aborted when shutdown begins: long-lived streams end themselves on it. */
+  shutdownSignal: AbortSignal;
+}
+
+export interface CachedPrincipal {
+  principal: Principal;
+  /** Unix ms after which the credential itself is expired. */
+  expiresAt: number | null;
+}

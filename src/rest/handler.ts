@@ -1,0 +1,74 @@
+import type { Context, RequestInfo } from "../trpc/context.ts";
+import { toAppError } from "../trpc/errors.ts";
+import { readRestInput } from "./input.ts";
+import type { RestRoute } from "./routes.ts";
+import { sseResponse } from "./sse.ts";
+import { renderError, renderSuccess } from "./surfaces.ts";
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+export interface RestHandlerDeps {
+  createContext(request: RequestInfo): Context;
+  shutdownSignal: AbortSignal;
+}
+
+/** The request → procedure → response path for one route; everything route-specific is precomputed. */
+export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
+  const { meta, procedure, type, procedurePath } = route;
+  const successStatus = meta.status ?? 200;
+  const list = meta.list === true;
+  return async function handleRest(
+    request: Request,
+    params: Record<string, string>,
+    info: RequestInfo,
+  ): Promise<Response> {
+    const ctx = deps.createContext(info);
+    try {
+      const url = new URL(request.url);
+      const input = await readRestInput(route, request, url, params);
+      const lastEventId = request.headers.get("last-event-id");
+      if (type === "subscription" && lastEventId && typeof input === "object" && input !== null) {
+        (input as Record<string, unknown>).lastEventId ??= lastEventId;
+      }
+      const output: unknown = await procedure({
+        ctx,
+        path: procedurePath,
+        type,
+        getRawInput: async () => input,
+        signal: request.signal,
+        batchIndex: 0,
+      });
+      if (type === "subscription") {
+        return sseResponse(output as AsyncIterable<unknown>, {
+          eventField: meta.sseEventField,
+          signals: [request.signal, deps.shutdownSignal],
+          headers: ctx.responseHeaders,
+        });
+      }
+      if (meta.binary) {
+        const encoded = (output as Record<string, unknown>)[meta.binary.base64Field];
+        ctx.responseHeaders.set("content-type", meta.binary.contentType);
+        return new Response(Buffer.from(String(encoded), "base64"), { status: successStatus, headers: ctx.responseHeaders });
+      }
+      if (successStatus === 204) {
+        return new Response(null, { status: 204, headers: ctx.responseHeaders });
+      }
+      ctx.responseHeaders.set("content-type", JSON_TYPE);
+      return new Response(JSON.stringify(renderSuccess(meta.surface, output, list)), {
+        status: successStatus,
+        headers: ctx.responseHeaders,
+      });
+    } catch (error) {
+      const appError = toAppError(error);
+      const rendered = renderError(meta.surface, appError, info.requestId);
+      for (const [name, value] of Object.entries(appError.headers ?? {})) {
+        ctx.responseHeaders.set(name, value);
+      }
+      ctx.responseHeaders.set("content-type", JSON_TYPE);
+      return new Response(JSON.stringify(rendered.body), {
+        status: rendered.status,
+        headers: ctx.responseHeaders,
+      });
+    }
+  };
+}

@@ -1,0 +1,196 @@
+import type { AuthScheme, Surface } from "./meta.ts";
+import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
+
+/**
+ * The OpenAPI 3.1 document, generated once at start-up from the same zod schemas the procedures
+ * validate with, in each surface's real envelopes and error shapes.
+ */
+export function buildOpenApiDocument(
+  routes: RestRoute[],
+  info: { title: string; version: string; serverUrl?: string },
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const operations = (paths[route.openapiPath] ??= {});
+    operations[route.meta.method.toLowerCase()] = operationFor(route);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: info.title,
+      version: info.version,
+      description:
+        "One platform serving five product APIs: mobile (cloud Android sessions), market (jobs), " +
+        "workspaces (sandboxes), hosting (`/api/v1`, `{ data }` envelopes) and compute (on-chain VMs). " +
+        "Every operation is also a tRPC procedure at `/trpc/<procedure>`.",
+    },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    tags: SURFACE_TAGS,
+    paths,
+    components: {
+      securitySchemes: SECURITY_SCHEMES,
+      schemas: ERROR_SCHEMAS,
+    },
+  };
+}
+
+const SURFACE_TAGS = [
+  { name: "mobile", description: "Cloud Android sessions, skills and account (document 000)." },
+  { name: "market", description: "Jobs marketplace, agents and wallet (document 001)." },
+  { name: "workspaces", description: "Workspaces, sandboxes, local agents and proxies (document 002)." },
+  { name: "hosting", description: "Managed instances, billing, add-ons and backups (document 003)." },
+  { name: "compute", description: "VMs bought on-chain, provisioning state and access (document 004)." },
+];
+
+const SECURITY_SCHEMES: Record<AuthScheme, unknown> = {
+  bearer: {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (`oc_live_…`) or a JWT access token from `/auth/verify`.",
+  },
+  cookie: { type: "apiKey", in: "cookie", name: "session", description: "Browser session cookie." },
+  walletSignature: {
+    type: "http",
+    scheme: "bearer",
+    description: 'Wallet signature of the message "ClawCloud Access Request: {tokenId}".',
+  },
+  adminKey: { type: "apiKey", in: "header", name: "x-admin-key", description: "Admin API key." },
+};
+
+const ERROR_SCHEMAS: Record<string, JsonSchema> = {
+  PlainError: {
+    type: "object",
+    required: ["error"],
+    properties: { error: { type: "string" }, request_id: { type: "string" } },
+  },
+  MobileError: {
+    type: "object",
+    required: ["error"],
+    properties: { error: { type: "string" }, code: { type: "string" }, request_id: { type: "string" } },
+  },
+  HostingError: {
+    type: "object",
+    required: ["error"],
+    properties: {
+      error: {
+        type: "object",
+        required: ["code", "message"],
+        properties: {
+          code: { type: "string", examples: ["unauthorized", "unprocessable_entity", "not_found"] },
+          message: { type: "string" },
+          details: { type: "object", additionalProperties: { type: "string" } },
+          request_id: { type: "string" },
+        },
+      },
+    },
+  },
+  HostingPagination: {
+    type: "object",
+    required: ["current_page", "total_pages", "total_count", "per_page"],
+    properties: {
+      current_page: { type: "integer" },
+      total_pages: { type: "integer" },
+      total_count: { type: "integer" },
+      per_page: { type: "integer" },
+    },
+  },
+};
+
+const ERROR_SCHEMA_BY_SURFACE: Record<Surface, string> = {
+  mobile: "MobileError",
+  market: "PlainError",
+  workspaces: "PlainError",
+  hosting: "HostingError",
+  compute: "PlainError",
+};
+
+function operationFor(route: RestRoute): Record<string, unknown> {
+  const { meta } = route;
+  const inputSchema = route.input ? jsonSchemaOf(route.input, "input") : undefined;
+  const properties = inputSchema?.properties ?? {};
+  const required = new Set(inputSchema?.required ?? []);
+  const parameters: unknown[] = route.pathParams.map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: properties[name] ?? { type: "string" },
+  }));
+  let requestBody: unknown;
+  if (route.takesBody && inputSchema) {
+    const bodyProperties = Object.fromEntries(
+      Object.entries(properties).filter(([name]) => !route.pathParams.includes(name)),
+    );
+    if (Object.keys(bodyProperties).length > 0 || inputSchema.type !== "object") {
+      const bodySchema =
+        inputSchema.type === "object"
+          ? {
+              ...inputSchema,
+              properties: bodyProperties,
+              required: [...required].filter((n) => !route.pathParams.includes(n)),
+            }
+          : inputSchema;
+      requestBody = { required: true, content: { "application/json": { schema: stripMeta(bodySchema) } } };
+    }
+  } else {
+    for (const [name, schema] of Object.entries(properties)) {
+      if (route.pathParams.includes(name) || name === "lastEventId") continue;
+      parameters.push({ name, in: "query", required: required.has(name), schema });
+    }
+  }
+  const status = String(meta.status ?? 200);
+  const errorRef = { $ref: `#/components/schemas/${ERROR_SCHEMA_BY_SURFACE[meta.surface]}` };
+  const errorResponse = (description: string) => ({
+    description,
+    content: { "application/json": { schema: errorRef } },
+  });
+  const responses: Record<string, unknown> = {
+    [status]: successResponse(route, status),
+    [meta.surface === "hosting" ? "422" : "400"]: errorResponse("Invalid input; the message names the field."),
+    "500": errorResponse("Internal error; carries a request id."),
+  };
+  if (meta.auth?.length) responses["401"] = errorResponse("Missing or invalid credentials.");
+  if (route.pathParams.length) responses["404"] = errorResponse("Not found (or not yours).");
+  return {
+    operationId: route.procedurePath,
+    summary: meta.summary,
+    description: meta.description,
+    tags: [meta.surface, ...(meta.tags ?? [])],
+    ...(meta.auth?.length ? { security: meta.auth.map((s) => ({ [s]: [] })) } : { security: [] }),
+    ...(parameters.length ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+  };
+}
+
+function successResponse(route: RestRoute, status: string): unknown {
+  if (status === "204") return { description: "No content." };
+  if (route.meta.binary) {
+    return { description: "Binary content.", content: { [route.meta.binary.contentType]: { schema: { type: "string", contentEncoding: "binary" } } } };
+  }
+  if (route.type === "subscription") {
+    return {
+      description: "Server-Sent Events stream; reconnect with Last-Event-ID to resume.",
+      content: { "text/event-stream": { schema: { type: "string" } } },
+    };
+  }
+  const output = route.output ? stripMeta(jsonSchemaOf(route.output, "output")) : {};
+  let schema: JsonSchema = output;
+  if (route.meta.surface === "hosting") {
+    schema = route.meta.list
+      ? {
+          type: "object",
+          required: ["data", "pagination"],
+          properties: {
+            data: output.properties?.items ?? { type: "array" },
+            pagination: { $ref: "#/components/schemas/HostingPagination" },
+          },
+        }
+      : { type: "object", required: ["data"], properties: { data: output } };
+  }
+  return { description: "Success.", content: { "application/json": { schema } } };
+}
+
+function stripMeta(schema: JsonSchema): JsonSchema {
+  const { $schema: _drop, ...rest } = schema;
+  return rest;
+}

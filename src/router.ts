@@ -1,0 +1,27 @@
+import { accountProcedures } from "./domains/account/procedures.ts";
+import { adminProcedures } from "./domains/admin/procedures.ts";
+import { apiKeyProcedures } from "./domains/api-keys/procedures.ts";
+import { healthRouter } from "./domains/health/router.ts";
+import { inviteAdminProcedures } from "./domains/magic-link/invite-procedures.ts";
+import { magicLinkProcedures } from "./domains/magic-link/procedures.ts";
+import { oidcProcedures } from "./domains/oidc/procedures.ts";
+import { passwordAuthProcedures } from "./domains/password-auth/procedures.ts";
+import { sessionsRouter } from "./domains/sessions/router.ts";
+import { skillsRouter } from "./domains/skills/router.ts";
+import { router } from "./trpc/init.ts";
+
+/**
+ * Every domain's procedures. The REST routes and the OpenAPI document are derived from this.
+ * A namespace may gather several domain folders' procedures (`auth` = magic link + password + OIDC).
+ */
+export const appRouter = router({
+  health: healthRouter,
+  auth: router({ ...magicLinkProcedures, ...passwordAuthProcedures, ...oidcProcedures }),
+  account: router(accountProcedures),
+  apiKeys: router(apiKeyProcedures),
+  admin: router({ ...adminProcedures, ...inviteAdminProcedures }),
+  sessions: sessionsRouter,
+  skills: skillsRouter,
+});
+
+export type AppRouter = typeof appRouter;

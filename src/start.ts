@@ -1,0 +1,66 @@
+import type { AnyRouter } from "@trpc/server";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import type { DatabaseHandle } from "../db/connection.ts";
+import { startDomainWorkers } from "./domains/workers.ts";
+import { createServices } from "./platform/create-services.ts";
+import type { Logger } from "./platform/logger.ts";
+import type { Services } from "./platform/services.ts";
+
+export interface RunningPlatform {
+  url: string;
+  port: number;
+  services: Services;
+  /** Graceful: stop accepting, end streams, drain requests (up to the grace period), close. */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+/** Services → app → listener. The entry point and the test harness both start the platform here. */
+export async function startPlatform(options: {
+  config: Config;
+  logger: Logger;
+  database?: DatabaseHandle;
+  router?: AnyRouter;
+}): Promise<RunningPlatform> {
+  const { config, logger } = options;
+  const listenHost = config.host;
+  const displayHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
+  // The port is known only after listen when PORT=0, but services need a base URL first.
+  let baseUrl = `http://${displayHost}:${config.port}`;
+  const handle = await createServices({ config, logger, database: options.database, baseUrl: () => baseUrl });
+  const app = createApp(handle.services, options.router);
+  const workers = startDomainWorkers(handle.services);
+  app.listen({ port: config.port, hostname: listenHost, idleTimeout: 0 });
+  const server = app.server;
+  if (!server) throw new Error("listener did not start");
+  const port = server.port ?? config.port;
+  baseUrl = config.publicUrl ?? `http://${displayHost}:${port}`;
+  logger.info("listening", { url: `http://${displayHost}:${port}`, host: listenHost, port });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${displayHost}:${port}`,
+    port,
+    services: handle.services,
+    stop(stopOptions) {
+      stopping ??= (async () => {
+        logger.info("shutting down", { graceMs: config.shutdownGraceMs });
+        const drained = server.stop(false);
+        // Streams end on the shutdown signal, which lets the drain finish.
+        handle.endStreams();
+        const timedOut = await Promise.race([
+          drained.then(() => false),
+          Bun.sleep(config.shutdownGraceMs).then(() => true),
+        ]);
+        if (timedOut) {
+          logger.warn("grace period over; closing remaining connections");
+          await server.stop(true);
+        }
+        await workers.stop();
+        await handle.close({ keepDatabase: stopOptions?.keepDatabase });
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}
