@@ -1,0 +1,30 @@
+import { authedProcedure } from "../../trpc/procedures.ts";
+import { ZApiKeyCreated } from "./account.types.ts";
+import { regenerateAccountKey } from "./service.ts";
+
+export const regenerateApiKey = authedProcedure
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/api/account/me/api-key",
+      surface: "mobile",
+      summary: "Generate (or regenerate) your API key",
+      description:
+        "Issues a new `oc_live_…` key and revokes the previous one at once (on every replica). " +
+        "The plaintext key is in this response only — store it immediately.",
+      auth: ["bearer"],
+    },
+  })
+  .output(ZApiKeyCreated)
+  .mutation(async ({ ctx }) => {
+    const { services, request } = ctx;
+    const created = await regenerateAccountKey({
+      db: services.db,
+      logger: services.logger,
+      principalCache: services.principalCache,
+      userId: ctx.auth.userId,
+      ip: request.ip,
+      requestId: request.requestId,
+    });
+    return { api_key: created.key, prefix: created.prefix, created_at: created.createdAt };
+  });

@@ -1,0 +1,91 @@
+import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/connection.ts";
+import { apiKeys, users, type UserRow } from "../../../db/schema/index.ts";
+import { AppError } from "../../platform/errors.ts";
+import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { CachedPrincipal } from "../../platform/services.ts";
+import { recordAudit } from "../audit/service.ts";
+import { regeneratePrimaryApiKey } from "../identity/api-keys.ts";
+import { findUserById } from "../identity/users.ts";
+import type { TProfile, TUpdateProfileInput } from "./account.types.ts";
+
+export async function getProfile(db: DbOrTx, userId: string): Promise<TProfile> {
+  return toProfile(db, await requireUser(db, userId));
+}
+
+/** Applies the fields present; every replica drops cached principals so the new name shows at once. */
+export async function updateProfile(
+  deps: { db: DbOrTx; principalCache: InvalidatingCache<CachedPrincipal> },
+  input: { userId: string; patch: TUpdateProfileInput },
+): Promise<TProfile> {
+  const { db } = deps;
+  const set: Partial<UserRow> = {};
+  if (input.patch.display_name !== undefined) set.displayName = input.patch.display_name;
+  if (input.patch.recording_opt_in !== undefined) set.recordingOptIn = input.patch.recording_opt_in;
+  if (input.patch.session_timeout_min !== undefined) set.sessionTimeoutMin = input.patch.session_timeout_min;
+  if (Object.keys(set).length === 0) return getProfile(db, input.userId);
+  const [row] = await db.update(users).set({ ...set, updatedAt: new Date() }).where(eq(users.id, input.userId)).returning();
+  if (!row) throw new AppError("NOT_FOUND", "Account not found");
+  await deps.principalCache.invalidate([`user:${input.userId}`]);
+  return toProfile(db, row);
+}
+
+/** Revokes the account's current key and issues a new one; the plaintext is in this result only. */
+export async function regenerateAccountKey(deps: {
+  db: DbOrTx;
+  logger: Logger;
+  principalCache: InvalidatingCache<CachedPrincipal>;
+  userId: string;
+  ip: string;
+  requestId: string;
+}): Promise<{ key: string; prefix: string; createdAt: Date }> {
+  const { db, logger } = deps;
+  const { key, summary } = await regeneratePrimaryApiKey(db, deps.principalCache, deps.userId);
+  await recordAudit(
+    { db, logger },
+    {
+      action: "api_key.create",
+      outcome: "success",
+      actorId: deps.userId,
+      subject: summary.id,
+      ip: deps.ip,
+      requestId: deps.requestId,
+      details: { primary: true, prefix: summary.prefix },
+    },
+  );
+  return { key, prefix: summary.prefix, createdAt: summary.created_at };
+}
+
+export async function requireUser(db: DbOrTx, userId: string): Promise<UserRow> {
+  const user = await findUserById(db, userId);
+  if (!user) throw new AppError("UNAUTHENTICATED", "Account no longer exists");
+  return user;
+}
+
+async function toProfile(db: DbOrTx, user: UserRow): Promise<TProfile> {
+  const now = new Date();
+  const [key] = await db
+    .select({ prefix: apiKeys.prefix, createdAt: apiKeys.createdAt })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.userId, user.id),
+        eq(apiKeys.primary, true),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+      ),
+    )
+    .orderBy(desc(apiKeys.createdAt))
+    .limit(1);
+  return {
+    id: user.id,
+    email: user.email,
+    display_name: user.displayName,
+    recording_opt_in: user.recordingOptIn,
+    session_timeout_min: user.sessionTimeoutMin,
+    role: user.role,
+    created_at: user.createdAt,
+    api_key: key ? { prefix: key.prefix, created_at: key.createdAt } : null,
+  };
+}

@@ -1,0 +1,20 @@
+import { authedProcedure } from "../../trpc/procedures.ts";
+import { ZWhoami } from "./account.types.ts";
+
+export const whoami = authedProcedure
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/api/whoami",
+      surface: "market",
+      summary: "Get current user info",
+      auth: ["bearer", "cookie"],
+    },
+  })
+  .output(ZWhoami)
+  .mutation(({ ctx }) => ({
+    id: ctx.auth.userId,
+    email: ctx.auth.email,
+    display_name: ctx.auth.displayName,
+    role: ctx.auth.role,
+  }));

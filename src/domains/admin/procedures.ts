@@ -1,0 +1,107 @@
+import type { Context } from "../../trpc/context.ts";
+import { adminProcedure } from "../../trpc/procedures.ts";
+import { listIpBans } from "../rate-limits/bans.ts";
+import { canonicalIp } from "../rate-limits/keys.ts";
+import {
+  ZAuditPage,
+  ZAuditQuery,
+  ZBan,
+  ZBanInput,
+  ZBanList,
+  ZSetRoleInput,
+  ZSetRoleResponse,
+  ZUnbanInput,
+  ZUnbanResponse,
+} from "./admin.types.ts";
+import { banAsAdmin, searchAudit, setUserRole, unbanAsAdmin, type AdminActor } from "./service.ts";
+
+/**
+ * `admin.*`, for users whose role is admin. The ban procedures are also the compute surface's
+ * `/admin/bans` routes (bearer API key; 20 requests per minute per IP, as every `/admin/*`).
+ * Invite procedures are merged in beside these by the invites domain.
+ */
+const tags = ["admin"];
+const policy =
+  "Admin only: a bearer API key of a user whose role is admin (401 without, 403 otherwise). Every /admin/* route " +
+  "shares one budget of 20 requests per minute per IP (429 with X-RateLimit-Limit/Remaining/Reset and Retry-After; " +
+  "each 429 is a violation, 10 in an hour ban the IP for an hour). A banned IP gets 403 on every compute endpoint " +
+  "except /health.";
+
+function actorOf(ctx: Context & { auth: { userId: string } }): AdminActor {
+  return { userId: ctx.auth.userId, ip: canonicalIp(ctx.request.ip), requestId: ctx.request.requestId };
+}
+
+export const adminProcedures = {
+  listBans: adminProcedure
+    .meta({ rest: { method: "GET", path: "/admin/bans", surface: "compute", auth: ["bearer"], tags, summary: "List IP bans", description: policy } })
+    .output(ZBanList)
+    .query(async ({ ctx }) => ({ bans: await listIpBans(ctx.services.limiter) })),
+
+  ban: adminProcedure
+    .meta({
+      rest: {
+        method: "POST",
+        path: "/admin/bans",
+        surface: "compute",
+        status: 201,
+        auth: ["bearer"],
+        tags,
+        summary: "Ban an IP from the compute API",
+        description: `Replaces any current ban of the address. ${policy}`,
+      },
+    })
+    .input(ZBanInput)
+    .output(ZBan)
+    .mutation(({ ctx, input }) =>
+      banAsAdmin(
+        { db: ctx.services.db, logger: ctx.services.logger, limiter: ctx.services.limiter },
+        actorOf(ctx),
+        { ip: input.ip, minutes: input.duration_minutes },
+      ),
+    ),
+
+  unban: adminProcedure
+    .meta({
+      rest: {
+        method: "DELETE",
+        path: "/admin/bans/:ip",
+        surface: "compute",
+        auth: ["bearer"],
+        tags,
+        summary: "Lift an IP ban",
+        description: `Also forgets the address's violations and compute rate-limit counters. ${policy}`,
+      },
+    })
+    .input(ZUnbanInput)
+    .output(ZUnbanResponse)
+    .mutation(({ ctx, input }) =>
+      unbanAsAdmin({ db: ctx.services.db, logger: ctx.services.logger, limiter: ctx.services.limiter }, actorOf(ctx), input.ip),
+    ),
+
+  audit: adminProcedure
+    .input(ZAuditQuery)
+    .output(ZAuditPage)
+    .query(({ ctx, input }) =>
+      searchAudit(ctx.services.db, {
+        actorId: input.actor_id,
+        action: input.action,
+        subject: input.subject,
+        outcome: input.outcome,
+        since: input.since,
+        until: input.until,
+        cursor: input.cursor,
+        limit: input.limit,
+      }),
+    ),
+
+  setRole: adminProcedure
+    .input(ZSetRoleInput)
+    .output(ZSetRoleResponse)
+    .mutation(({ ctx, input }) =>
+      setUserRole(
+        { db: ctx.services.db, logger: ctx.services.logger, cache: ctx.services.principalCache },
+        actorOf(ctx),
+        { userId: input.user_id, role: input.role },
+      ),
+    ),
+};

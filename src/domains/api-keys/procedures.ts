@@ -1,0 +1,37 @@
+import { authedProcedure } from "../../trpc/procedures.ts";
+import { listApiKeys } from "../identity/api-keys.ts";
+import { ZApiKeyList, ZApiKeySummary, ZCreateApiKeyInput, ZCreatedApiKey, ZRevokeApiKeyInput } from "./api-keys.types.ts";
+import { createKeyForUser, revokeKeyForUser } from "./service.ts";
+
+/**
+ * `apiKeys.*`: the signed-in user's own API keys (the hosting document's dashboard "API Keys").
+ * tRPC only; the key itself is returned by `create` and never again. Creating needs a session or
+ * access token; listing and revoking accept any credential, so a key can revoke itself.
+ */
+export const apiKeyProcedures = {
+  create: authedProcedure
+    .input(ZCreateApiKeyInput)
+    .output(ZCreatedApiKey)
+    .mutation(({ ctx, input }) =>
+      createKeyForUser(
+        { db: ctx.services.db, logger: ctx.services.logger },
+        { userId: ctx.auth.userId, method: ctx.auth.method, ip: ctx.request.ip, requestId: ctx.request.requestId },
+        { name: input.name, expiresAt: input.expires_at ?? null },
+      ),
+    ),
+
+  list: authedProcedure
+    .output(ZApiKeyList)
+    .query(async ({ ctx }) => ({ items: await listApiKeys(ctx.services.db, ctx.auth.userId) })),
+
+  revoke: authedProcedure
+    .input(ZRevokeApiKeyInput)
+    .output(ZApiKeySummary)
+    .mutation(({ ctx, input }) =>
+      revokeKeyForUser(
+        { db: ctx.services.db, logger: ctx.services.logger, cache: ctx.services.principalCache },
+        { userId: ctx.auth.userId, ip: ctx.request.ip, requestId: ctx.request.requestId },
+        input.id,
+      ),
+    ),
+};

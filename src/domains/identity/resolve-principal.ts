@@ -1,0 +1,59 @@
+import type { Services } from "../../platform/services.ts";
+import type { Principal } from "../../platform/principal.ts";
+import type { RequestInfo } from "../../trpc/context.ts";
+import { looksLikeJwt, verifyAccessToken } from "./access-tokens.ts";
+import { authenticateApiKey, isApiKeyShaped } from "./api-keys.ts";
+import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from "./sessions.ts";
+import { findUserById, principalOf } from "./users.ts";
+
+export function accessTokenKeys(services: Pick<Services, "config" | "signingSecret">) {
+  return {
+    current: services.config.identity.jwtKeyId,
+    accepted: services.config.identity.jwtPreviousKeyIds,
+    secret: services.signingSecret,
+  };
+}
+
+export function bearerToken(headers: Headers): string | null {
+  const header = headers.get("authorization");
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? (match[1] as string) : null;
+}
+
+export function secureCookies(services: Pick<Services, "config">): boolean {
+  return services.config.env === "production";
+}
+
+/**
+ * The principal behind a request: a bearer API key or JWT access token, else the session cookie.
+ * A bearer credential that fails is not rescued by a cookie. Other bearer forms (wallet
+ * signatures on the compute surface) are that surface's business and resolve to null here.
+ */
+export async function resolvePrincipal(
+  services: Services,
+  request: RequestInfo,
+  responseHeaders: Headers,
+): Promise<Principal | null> {
+  const bearer = bearerToken(request.headers);
+  if (bearer) {
+    if (isApiKeyShaped(bearer)) {
+      return (await authenticateApiKey(services.db, services.principalCache, bearer))?.principal ?? null;
+    }
+    if (looksLikeJwt(bearer)) {
+      const verified = await verifyAccessToken(accessTokenKeys(services), bearer);
+      if (!verified) return null;
+      const user = await findUserById(services.db, verified.userId);
+      return user ? principalOf(user, "jwt", verified.tokenId) : null;
+    }
+    return null;
+  }
+  const token = readCookie(request.headers, SESSION_COOKIE);
+  if (!token) return null;
+  const session = await validateSessionToken(services.db, token, services.config.identity.sessionTtlDays);
+  if (!session) return null;
+  if (session.renewed) {
+    responseHeaders.append("set-cookie", sessionCookie(token, session.expiresAt, secureCookies(services)));
+  }
+  return session.principal;
+}

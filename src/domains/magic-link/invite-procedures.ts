@@ -1,0 +1,52 @@
+import { adminProcedure } from "../../trpc/procedures.ts";
+import { recordAudit } from "../audit/service.ts";
+import {
+  ZCreateInviteInput,
+  ZCreateInviteResponse,
+  ZInviteSummary,
+  ZListInvitesInput,
+  ZListInvitesResponse,
+  ZRevokeInviteInput,
+} from "./invite.types.ts";
+import { createInvite, listInvites, revokeInvite } from "./invites.ts";
+
+/** Admin invite management (tRPC only), merged into `admin.*`. */
+export const inviteAdminProcedures = {
+  createInvite: adminProcedure
+    .input(ZCreateInviteInput)
+    .output(ZCreateInviteResponse)
+    .mutation(async ({ ctx, input }) => {
+      const { db, logger } = ctx.services;
+      const { code, invite } = await createInvite(db, {
+        createdBy: ctx.auth.userId,
+        note: input.note ?? null,
+        expiresInDays: input.expires_in_days ?? null,
+      });
+      await recordAudit(
+        { db, logger },
+        { action: "invite.create", outcome: "success", actorId: ctx.auth.userId, subject: invite.id, ip: ctx.request.ip, requestId: ctx.request.requestId },
+      );
+      return { ...invite, code };
+    }),
+
+  listInvites: adminProcedure
+    .input(ZListInvitesInput)
+    .output(ZListInvitesResponse)
+    .query(async ({ ctx, input }) => {
+      const page = await listInvites(ctx.services.db, { limit: input.limit, cursor: input.cursor });
+      return { invites: page.invites, next_cursor: page.nextCursor };
+    }),
+
+  revokeInvite: adminProcedure
+    .input(ZRevokeInviteInput)
+    .output(ZInviteSummary)
+    .mutation(async ({ ctx, input }) => {
+      const { db, logger } = ctx.services;
+      const invite = await revokeInvite(db, input.id);
+      await recordAudit(
+        { db, logger },
+        { action: "invite.revoke", outcome: "success", actorId: ctx.auth.userId, subject: invite.id, ip: ctx.request.ip, requestId: ctx.request.requestId },
+      );
+      return invite;
+    }),
+};

@@ -1,0 +1,30 @@
+import { accessTokenKeys } from "../identity/resolve-principal.ts";
+import { publicProcedure } from "../../trpc/procedures.ts";
+import { ZRefreshInput, ZRefreshResponse } from "./magic-link.types.ts";
+import { refreshAccessToken } from "./refresh-session.ts";
+
+export const refresh = publicProcedure
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/auth/refresh",
+      surface: "mobile",
+      summary: "Exchange a refresh token for a new access token",
+      description: "The refresh token is not rotated. Unknown, expired or revoked refresh tokens are 401.",
+    },
+  })
+  .input(ZRefreshInput)
+  .output(ZRefreshResponse)
+  .mutation(async ({ ctx, input }) => {
+    const { services, request } = ctx;
+    const { accessToken } = await refreshAccessToken({
+      db: services.db,
+      logger: services.logger,
+      keys: accessTokenKeys(services),
+      accessTokenTtlS: services.config.identity.accessTokenTtlS,
+      refreshToken: input.refresh_token,
+      ip: request.ip,
+      requestId: request.requestId,
+    });
+    return { access_token: accessToken };
+  });

@@ -1,0 +1,83 @@
+import type { DbOrTx } from "../../../db/connection.ts";
+import { magicTokens } from "../../../db/schema/index.ts";
+import { AppError } from "../../platform/errors.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { Mailer } from "../../platform/mail/index.ts";
+import type { RateLimiter } from "../../platform/rate-limit/index.ts";
+import { hashToken, randomToken } from "../../platform/tokens.ts";
+import { recordAudit } from "../audit/service.ts";
+import { findUserByEmail, normalizeEmail } from "../identity/users.ts";
+import { findUsableInvite } from "./invites.ts";
+import { throttleSignup } from "./throttle.ts";
+
+export const MAGIC_TOKEN_TTL_MS = 15 * 60_000;
+
+export interface RequestMagicLinkInput {
+  db: DbOrTx;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  logger: Logger;
+  email: string;
+  inviteCode: string | undefined;
+  requireInvites: boolean;
+  adminEmails: readonly string[];
+  /** Where links point: PUBLIC_URL, else the URL this request reached. */
+  baseUrl: string;
+  ip: string;
+  requestId: string;
+}
+
+/**
+ * Creates a single-use sign-in token and mails the link. The plaintext token is returned only
+ * when mail goes to the log (development), as the mobile document describes.
+ */
+export async function requestMagicLink(input: RequestMagicLinkInput): Promise<{ magicToken: string | undefined }> {
+  const { db, mailer, logger } = input;
+  const email = normalizeEmail(input.email);
+  const audit = (outcome: "success" | "failure", details: Record<string, string | boolean>) =>
+    recordAudit({ db, logger }, { action: "auth.magic_link.request", outcome, subject: email, ip: input.ip, requestId: input.requestId, details });
+
+  await throttleSignup(input.limiter, { email, ip: input.ip });
+  const inviteId = await requiredInvite(input, email);
+  if (inviteId === false) {
+    const reason = input.inviteCode ? "invite_invalid" : "invite_required";
+    await audit("failure", { reason });
+    throw new AppError(
+      "FORBIDDEN",
+      input.inviteCode ? "Invite code is invalid, expired or already used" : "An invite code is required to sign up",
+    );
+  }
+
+  const token = randomToken(32);
+  await db.insert(magicTokens).values({
+    tokenHash: hashToken(token),
+    email,
+    inviteId,
+    expiresAt: new Date(Date.now() + MAGIC_TOKEN_TTL_MS),
+  });
+  const link = `${input.baseUrl.replace(/\/$/, "")}/auth/verify?token=${encodeURIComponent(token)}`;
+  try {
+    await mailer.send({
+      to: email,
+      subject: "Your sign-in link",
+      text: `Sign in to Agent Cloud:\n\n${link}\n\nThe link works once and expires in 15 minutes. If you did not ask for it, ignore this e-mail.`,
+      html: `<p><a href="${link}">Sign in to Agent Cloud</a></p><p>The link works once and expires in 15 minutes. If you did not ask for it, ignore this e-mail.</p>`,
+    });
+  } catch (error) {
+    await audit("failure", { reason: "mail_failed" });
+    throw error;
+  }
+  await audit("success", { delivery: mailer.kind, invite: inviteId !== null });
+  return { magicToken: mailer.kind === "log" ? token : undefined };
+}
+
+/**
+ * null: no invite needed (invites off, an existing account, or a bootstrap admin);
+ * an id: the usable invite this sign-up will spend; false: refused.
+ */
+async function requiredInvite(input: RequestMagicLinkInput, email: string): Promise<string | null | false> {
+  if (!input.requireInvites || input.adminEmails.includes(email)) return null;
+  if (await findUserByEmail(input.db, email)) return null;
+  if (!input.inviteCode) return false;
+  return (await findUsableInvite(input.db, input.inviteCode)) ?? false;
+}

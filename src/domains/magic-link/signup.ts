@@ -1,0 +1,39 @@
+import { publicProcedure } from "../../trpc/procedures.ts";
+import { ZSignupInput, ZSignupResponse } from "./magic-link.types.ts";
+import { linkBase } from "./link-base.ts";
+import { requestMagicLink } from "./request-magic-link.ts";
+
+export const signup = publicProcedure
+  .meta({
+    rest: {
+      method: "POST",
+      path: "/auth/signup",
+      surface: "mobile",
+      summary: "Request a magic link",
+      description:
+        "Creates a single-use sign-in token (15 minutes) and e-mails the link `/auth/verify?token=…`. " +
+        "Without a mail provider (development) the token is returned as `magic_token` instead. " +
+        "While REQUIRE_INVITES is on, a new account needs a valid unused `invite_code` (403 otherwise); " +
+        "existing accounts and ADMIN_EMAILS sign in without one. Limited to 5 requests per hour per " +
+        "e-mail and 30 per hour per client IP (429 with Retry-After).",
+    },
+  })
+  .input(ZSignupInput)
+  .output(ZSignupResponse)
+  .mutation(async ({ ctx, input }) => {
+    const { services, request } = ctx;
+    const { magicToken } = await requestMagicLink({
+      db: services.db,
+      mailer: services.mailer,
+      limiter: services.limiter,
+      logger: services.logger,
+      email: input.email,
+      inviteCode: input.invite_code,
+      requireInvites: services.config.identity.requireInvites,
+      adminEmails: services.config.identity.adminEmails,
+      baseUrl: linkBase(services, request),
+      ip: request.ip,
+      requestId: request.requestId,
+    });
+    return magicToken ? { ok: true as const, magic_token: magicToken } : { ok: true as const };
+  });

@@ -1,0 +1,85 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/connection.ts";
+import { magicTokens } from "../../../db/schema/index.ts";
+import { AppError } from "../../platform/errors.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { hashToken } from "../../platform/tokens.ts";
+import { recordAudit } from "../audit/service.ts";
+import { signAccessToken, type AccessTokenKeys } from "../identity/access-tokens.ts";
+import { findOrCreateUserByEmail } from "../identity/users.ts";
+import { consumeInvite } from "./invites.ts";
+import { issueRefreshToken } from "./refresh-tokens.ts";
+
+export interface VerifyMagicLinkInput {
+  db: DbOrTx;
+  logger: Logger;
+  keys: AccessTokenKeys;
+  token: string;
+  adminEmails: readonly string[];
+  requireInvites: boolean;
+  accessTokenTtlS: number;
+  refreshTokenTtlDays: number;
+  ip: string;
+  requestId: string;
+}
+
+/** Thrown inside the transaction to roll back the sign-up when its invite was spent meanwhile. */
+class InviteSpent extends Error {}
+
+/**
+ * Spends a magic token (once, atomically) and signs its e-mail in: the account is created on
+ * first use, with the invite the sign-up named spent on it in the same transaction.
+ */
+export async function verifyMagicLink(input: VerifyMagicLinkInput): Promise<{ accessToken: string; refreshToken: string; userId: string }> {
+  const { db, logger } = input;
+  const tokenHash = hashToken(input.token);
+  const audit = (outcome: "success" | "failure", fields: { actorId?: string; subject?: string; details: Record<string, string | boolean> }) =>
+    recordAudit({ db, logger }, { action: "auth.magic_link.verify", outcome, ip: input.ip, requestId: input.requestId, ...fields });
+
+  let signedIn: { userId: string; created: boolean; refreshToken: string } | null;
+  try {
+    signedIn = await db.transaction(async (tx) => {
+      const now = new Date();
+      const [claimed] = await tx
+        .update(magicTokens)
+        .set({ usedAt: now })
+        .where(and(eq(magicTokens.tokenHash, tokenHash), isNull(magicTokens.usedAt), gt(magicTokens.expiresAt, now)))
+        .returning();
+      if (!claimed) return null;
+      const { user, created } = await findOrCreateUserByEmail(tx, {
+        email: claimed.email,
+        emailVerified: true,
+        adminEmails: input.adminEmails,
+      });
+      if (created && claimed.inviteId) {
+        const spent = await consumeInvite(tx, { inviteId: claimed.inviteId, userId: user.id });
+        if (!spent && input.requireInvites) throw new InviteSpent();
+      }
+      const refreshToken = await issueRefreshToken(tx, { userId: user.id, ttlDays: input.refreshTokenTtlDays });
+      return { userId: user.id, created, refreshToken };
+    });
+  } catch (error) {
+    if (!(error instanceof InviteSpent)) throw error;
+    await audit("failure", { details: { reason: "invite_spent" } });
+    throw new AppError("FORBIDDEN", "The invite code of this sign-up has already been used");
+  }
+
+  if (!signedIn) {
+    await audit("failure", { details: { reason: await failureReason(db, tokenHash) } });
+    throw new AppError("UNAUTHENTICATED", "Sign-in link is invalid, expired or already used");
+  }
+  const { token: accessToken } = await signAccessToken(input.keys, { userId: signedIn.userId, ttlSeconds: input.accessTokenTtlS });
+  await audit("success", { actorId: signedIn.userId, subject: signedIn.userId, details: { created: signedIn.created } });
+  return { accessToken, refreshToken: signedIn.refreshToken, userId: signedIn.userId };
+}
+
+/** For the audit trail only; the caller always sees the same 401. */
+async function failureReason(db: DbOrTx, tokenHash: string): Promise<string> {
+  const [row] = await db
+    .select({ usedAt: magicTokens.usedAt, expiresAt: magicTokens.expiresAt })
+    .from(magicTokens)
+    .where(eq(magicTokens.tokenHash, tokenHash))
+    .limit(1);
+  if (!row) return "unknown";
+  return row.usedAt ? "replayed" : "expired";
+}

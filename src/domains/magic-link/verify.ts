@@ -1,0 +1,38 @@
+import { accessTokenKeys } from "../identity/resolve-principal.ts";
+import { publicProcedure } from "../../trpc/procedures.ts";
+import { ZTokenPair, ZVerifyInput } from "./magic-link.types.ts";
+import { verifyMagicLink } from "./verify-magic-link.ts";
+
+// A mutation although REST serves it as GET (as documented): it spends the token, so tRPC
+// clients must not batch, cache or retry it as a query.
+export const verify = publicProcedure
+  .meta({
+    rest: {
+      method: "GET",
+      path: "/auth/verify",
+      surface: "mobile",
+      summary: "Exchange a magic-link token for credentials",
+      description:
+        "Spends the token (single use) and returns a JWT access token and an opaque refresh token. " +
+        "The account is created on first sign-in. An unknown, expired or already used token is 401.",
+    },
+  })
+  .input(ZVerifyInput)
+  .output(ZTokenPair)
+  .mutation(async ({ ctx, input }) => {
+    const { services, request } = ctx;
+    const identity = services.config.identity;
+    const result = await verifyMagicLink({
+      db: services.db,
+      logger: services.logger,
+      keys: accessTokenKeys(services),
+      token: input.token,
+      adminEmails: identity.adminEmails,
+      requireInvites: identity.requireInvites,
+      accessTokenTtlS: identity.accessTokenTtlS,
+      refreshTokenTtlDays: identity.refreshTokenTtlDays,
+      ip: request.ip,
+      requestId: request.requestId,
+    });
+    return { access_token: result.accessToken, refresh_token: result.refreshToken };
+  });

@@ -1,0 +1,53 @@
+import type { DbOrTx } from "../../../db/connection.ts";
+import { recordAudit } from "../audit/service.ts";
+import { AppError, isAppError } from "../../platform/errors.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { RateLimiter } from "../../platform/rate-limit/index.ts";
+import { findUserByLogin } from "../identity/users.ts";
+import { startBrowserSession, toAuthUser, type ClientInfo, type SessionSettings } from "./browser-session.ts";
+import { verifyPassword } from "./passwords.ts";
+import type { TAuthUser } from "./password-auth.types.ts";
+import { admitLoginAttempt, clearLoginFailures, loginThrottleKeys, recordLoginFailure } from "./throttle.ts";
+
+export const INVALID_CREDENTIALS = "Invalid username or password";
+
+/**
+ * Username-or-e-mail and password → a session cookie. Unknown users, accounts without a password
+ * and wrong passwords get the same 401 after the same amount of hashing work; attempts are
+ * throttled per account and per IP; every outcome is audited as `auth.login` (never the password
+ * or the login string typed, which is sometimes a password in the wrong field).
+ */
+export async function loginWithPassword(
+  deps: { db: DbOrTx; logger: Logger; limiter: RateLimiter },
+  input: { login: string; password: string; client: ClientInfo; session: SessionSettings },
+): Promise<{ user: TAuthUser; cookie: string }> {
+  const user = await findUserByLogin(deps.db, input.login);
+  const keys = loginThrottleKeys({ account: user?.id ?? `login:${input.login.trim().toLowerCase()}`, ip: input.client.ip });
+  const audit = (outcome: "success" | "failure", reason?: string) =>
+    recordAudit(deps, {
+      action: "auth.login",
+      outcome,
+      actorId: outcome === "success" ? (user?.id ?? null) : null,
+      subject: user?.id ?? null,
+      ip: input.client.ip,
+      requestId: input.client.requestId,
+      details: { method: "password", ...(reason ? { reason } : {}) },
+    });
+
+  try {
+    await admitLoginAttempt(deps.limiter, keys);
+  } catch (error) {
+    if (isAppError(error) && error.code === "RATE_LIMITED") await audit("failure", "throttled");
+    throw error;
+  }
+  const ok = await verifyPassword(input.password, user?.passwordHash);
+  if (!ok || !user) {
+    await recordLoginFailure(deps.limiter, keys);
+    await audit("failure", !user ? "unknown_user" : user.passwordHash ? "bad_password" : "no_password");
+    throw new AppError("UNAUTHENTICATED", INVALID_CREDENTIALS);
+  }
+  await clearLoginFailures(deps.limiter, keys);
+  const cookie = await startBrowserSession(deps.db, { userId: user.id, client: input.client, session: input.session });
+  await audit("success");
+  return { user: toAuthUser(user), cookie };
+}

@@ -1,0 +1,32 @@
+import type { Principal } from "../../platform/principal.ts";
+
+/**
+ * Limiter keys. Counters and bans are per key, so every bucket gets its own namespace here and
+ * nowhere else.
+ */
+export function hostingBucket(principal: Principal | null, ip: string): string {
+  if (!principal) return `hosting:ip:${ip}`;
+  // API keys as documented; other credentials per user, so refreshing a token buys no budget.
+  return principal.method === "api_key" ? `hosting:key:${principal.credentialId}` : `hosting:user:${principal.userId}`;
+}
+
+export function computeBucket(pattern: string, ip: string): string {
+  return `compute:${pattern}:${ip}`;
+}
+
+/** Violations and bans are per IP, whichever endpoint was abused. */
+export const BAN_KEY_PREFIX = "ip:";
+
+export function banKey(ip: string): string {
+  return `${BAN_KEY_PREFIX}${ip}`;
+}
+
+/**
+ * One spelling per address, so an admin's ban of `1.2.3.4` matches a dual-stack socket's
+ * `::ffff:1.2.3.4`, and IPv6 case does not matter.
+ */
+export function canonicalIp(ip: string): string {
+  const trimmed = ip.trim().toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(trimmed);
+  return mapped ? (mapped[1] as string) : trimmed;
+}
