@@ -1,0 +1,55 @@
+import { and, count, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../../db/connection.ts";
+import { deviceSessions, type DeviceSessionRow } from "../../../db/schema/index.ts";
+import type { ContainerDriver } from "../../../drivers/container/types.ts";
+import { AppError } from "../../platform/errors.ts";
+import { newId } from "../../platform/ids.ts";
+import { LIVE_STATUSES } from "./records.ts";
+
+/**
+ * Admits a new session or says why not: one live session per user and `perHour` per hour (429),
+ * no capacity or no engine (503). Runs under a per-user advisory lock so two concurrent requests
+ * cannot both slip under a limit.
+ */
+export async function admitSession(deps: {
+  db: Db;
+  containers: ContainerDriver;
+  userId: string;
+  perHour: number;
+  capacity: number;
+}): Promise<DeviceSessionRow> {
+  if (!(await deps.containers.ping())) {
+    throw new AppError("UNAVAILABLE", "No device capacity: the container engine is not reachable", undefined, { "retry-after": "30" });
+  }
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sessions:${deps.userId}`}))`);
+    const [live] = await tx
+      .select({ n: count() })
+      .from(deviceSessions)
+      .where(and(eq(deviceSessions.userId, deps.userId), inArray(deviceSessions.status, [...LIVE_STATUSES])));
+    if ((live?.n ?? 0) >= 1) {
+      throw new AppError("RATE_LIMITED", "Rate limited: 1 active session at a time; end it first", undefined, { "retry-after": "60" });
+    }
+    const [recent] = await tx
+      .select({ n: count() })
+      .from(deviceSessions)
+      .where(and(eq(deviceSessions.userId, deps.userId), gt(deviceSessions.createdAt, sql`now() - interval '1 hour'`)));
+    if ((recent?.n ?? 0) >= deps.perHour) {
+      throw new AppError("RATE_LIMITED", `Rate limited: ${deps.perHour} sessions per hour`, undefined, { "retry-after": "600" });
+    }
+    // Capacity is platform-wide; a global lock keeps two users from taking the last device together.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('sessions:capacity'))`);
+    const [running] = await tx
+      .select({ n: count() })
+      .from(deviceSessions)
+      .where(inArray(deviceSessions.status, [...LIVE_STATUSES]));
+    if ((running?.n ?? 0) >= deps.capacity) {
+      throw new AppError("UNAVAILABLE", "No device capacity right now; try again shortly", undefined, { "retry-after": "30" });
+    }
+    const [row] = await tx
+      .insert(deviceSessions)
+      .values({ id: newId("ses"), userId: deps.userId, status: "queued", driver: deps.containers.kind })
+      .returning();
+    return row as DeviceSessionRow;
+  });
+}

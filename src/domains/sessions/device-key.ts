@@ -1,0 +1,33 @@
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/connection.ts";
+import { deviceKeys } from "../../../db/schema/index.ts";
+import { generateAdbKey, parseAdbKey, serializeAdbKey } from "../../../drivers/device/adb/index.ts";
+import { decryptSecret, encryptSecret } from "../../platform/crypto.ts";
+
+const KEY_ID = "adb";
+let cached: { secret: string; key: Promise<Uint8Array> } | undefined;
+
+/**
+ * The platform's one ADB key, the identity devices trust. Made on first use, kept encrypted in
+ * the database so every replica presents the same key.
+ */
+export function platformAdbKey(db: DbOrTx, signingSecret: string): Promise<Uint8Array> {
+  if (cached?.secret !== signingSecret) cached = { secret: signingSecret, key: loadOrCreate(db, signingSecret) };
+  cached.key.catch(() => (cached = undefined));
+  return cached.key;
+}
+
+async function loadOrCreate(db: DbOrTx, signingSecret: string): Promise<Uint8Array> {
+  const existing = await read(db);
+  if (existing) return parseAdbKey(new TextDecoder().decode(await decryptSecret(signingSecret, existing)));
+  const sealed = await encryptSecret(signingSecret, serializeAdbKey(await generateAdbKey()));
+  await db.insert(deviceKeys).values({ id: KEY_ID, privateKeyEncrypted: sealed }).onConflictDoNothing();
+  // Another replica may have won the race: use whichever key was stored.
+  const stored = (await read(db)) as string;
+  return parseAdbKey(new TextDecoder().decode(await decryptSecret(signingSecret, stored)));
+}
+
+async function read(db: DbOrTx): Promise<string | null> {
+  const [row] = await db.select().from(deviceKeys).where(eq(deviceKeys.id, KEY_ID)).limit(1);
+  return row?.privateKeyEncrypted ?? null;
+}

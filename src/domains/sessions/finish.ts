@@ -1,0 +1,78 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../../db/connection.ts";
+import { deviceSessions } from "../../../db/schema/index.ts";
+import type { ContainerDriver } from "../../../drivers/container/types.ts";
+import type { BlobStore } from "../../platform/blobs/types.ts";
+import { isAppError } from "../../platform/errors.ts";
+import type { EventBus } from "../../platform/events/types.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { syncSkills } from "../skills/sync.ts";
+import { appendSessionEvent } from "./events.ts";
+import { findSession, LIVE_STATUSES, transition } from "./records.ts";
+import { readWorkspaceSkills } from "./workspace.ts";
+
+export const FINISH_QUEUE = "sessions.finish";
+
+export interface FinishDeps {
+  db: Db;
+  bus: EventBus;
+  containers: ContainerDriver;
+  blobs: BlobStore;
+  logger: Logger;
+}
+
+export type FinishOutcome = "ended" | "sync_failed" | "already_ended";
+
+/**
+ * Ends a session in the documented order: skills sync to the blob store, then the container is
+ * destroyed, then the workspace volume is wiped. If the sync fails nothing is destroyed: the
+ * session stays `ending` with sync_status `retrying`, and the queue calls this again.
+ */
+export async function finishSession(deps: FinishDeps, sessionId: string, reason: string): Promise<FinishOutcome> {
+  const session = await findSession(deps.db, sessionId);
+  if (!session || session.status === "ended" || session.status === "error") return "already_ended";
+  if (session.status !== "ending") {
+    const moved = await transition(deps.db, sessionId, LIVE_STATUSES, { status: "ending", endReason: reason, syncStatus: "syncing" });
+    if (!moved) return "already_ended";
+  }
+
+  if (session.containerId && session.activeAt) {
+    try {
+      const skills = await readWorkspaceSkills(deps.containers, session.containerId);
+      const synced = await syncSkills({ db: deps.db, blobs: deps.blobs, userId: session.userId, sessionId, skills });
+      await deps.db.update(deviceSessions).set({ syncStatus: "synced", syncError: null }).where(eq(deviceSessions.id, sessionId));
+      deps.logger.info("session skills synced", { sessionId, skills: synced });
+    } catch (error) {
+      // A container that is already gone cannot be read again; anything else is retried.
+      if (isAppError(error) && error.code === "NOT_FOUND") {
+        deps.logger.warn("session container vanished before its skills were synced", { sessionId });
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        await deps.db.update(deviceSessions).set({ syncStatus: "retrying", syncError: message.slice(0, 500) }).where(eq(deviceSessions.id, sessionId));
+        deps.logger.warn("session skill sync failed; workspace kept for a retry", { sessionId, error: message });
+        return "sync_failed";
+      }
+    }
+  } else {
+    await deps.db.update(deviceSessions).set({ syncStatus: "synced" }).where(eq(deviceSessions.id, sessionId));
+  }
+
+  await destroyDevice(deps.containers, session.containerId, session.volumeName);
+  const ended = await transition(deps.db, sessionId, ["ending"], { status: "ended", endedAt: new Date() });
+  if (ended) await appendSessionEvent(deps, sessionId, "ended", { reason });
+  return "ended";
+}
+
+/** Container first, then the volume; both tolerate being gone already. */
+export async function destroyDevice(containers: ContainerDriver, containerId: string | null, volumeName: string | null): Promise<void> {
+  if (containerId) await ignoreNotFound(containers.remove(containerId, { force: true, volumes: true }));
+  if (volumeName) await ignoreNotFound(containers.removeVolume(volumeName));
+}
+
+async function ignoreNotFound(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    if (!(isAppError(error) && error.code === "NOT_FOUND")) throw error;
+  }
+}

@@ -1,0 +1,86 @@
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { deviceSessions, queueJobs, users } from "../../../db/schema/index.ts";
+import { deviceDataVolumeName, DEVICE_LABELS } from "../../../drivers/device/redroid-spec.ts";
+import type { Services } from "../../platform/services.ts";
+import { ALLOCATE_QUEUE } from "./allocate.ts";
+import { appendSessionEvent } from "./events.ts";
+import { destroyDevice, FINISH_QUEUE, finishSession } from "./finish.ts";
+import { findSession, STARTING_STATUSES, transition } from "./records.ts";
+
+/**
+ * Makes the engine and the table agree, at start-up and then periodically:
+ * - a device container or volume whose session is gone, ended or failed is removed (orphans);
+ * - a starting session whose allocation job is gone or dead is failed, and its device removed;
+ * - an ending session with no finish job gets one (its sync is retried);
+ * - an active session idle for longer than its owner's session_timeout_min is ended.
+ */
+export async function reconcileSessions(services: Services): Promise<void> {
+  await removeOrphans(services);
+  await failStuckStarts(services);
+  await resumeEndings(services);
+  await endIdleSessions(services);
+}
+
+async function removeOrphans(services: Services): Promise<void> {
+  const { containers, db, logger } = services;
+  const finished = async (sessionId: string | undefined) => {
+    if (!sessionId) return true;
+    const session = await findSession(db, sessionId);
+    return !session || session.status === "ended" || session.status === "error";
+  };
+  for (const container of await containers.listByLabel({ [DEVICE_LABELS.role]: "device" })) {
+    const sessionId = container.labels[DEVICE_LABELS.session];
+    if (!(await finished(sessionId))) continue;
+    logger.warn("removing orphan device container", { containerId: container.id, sessionId });
+    await destroyDevice(containers, container.id, sessionId ? deviceDataVolumeName(sessionId) : null);
+  }
+  for (const volume of await containers.listVolumes({ [DEVICE_LABELS.role]: "device" })) {
+    const sessionId = volume.labels[DEVICE_LABELS.session];
+    if (!(await finished(sessionId))) continue;
+    logger.warn("removing orphan device volume", { volume: volume.name, sessionId });
+    await destroyDevice(containers, null, volume.name).catch((error: unknown) => logger.warn("orphan volume still in use", { volume: volume.name, error: String(error) }));
+  }
+}
+
+async function failStuckStarts(services: Services): Promise<void> {
+  const stuck = await services.db
+    .select({ id: deviceSessions.id, job: queueJobs.status })
+    .from(deviceSessions)
+    .leftJoin(queueJobs, and(eq(queueJobs.queue, ALLOCATE_QUEUE), eq(queueJobs.key, deviceSessions.id)))
+    .where(inArray(deviceSessions.status, [...STARTING_STATUSES]));
+  for (const row of stuck) {
+    if (row.job === "pending" || row.job === "running") continue;
+    await failSession(services, row.id, row.job === "dead" ? "device allocation failed" : "device allocation was lost");
+  }
+}
+
+async function resumeEndings(services: Services): Promise<void> {
+  const ending = await services.db.select({ id: deviceSessions.id, reason: deviceSessions.endReason }).from(deviceSessions).where(eq(deviceSessions.status, "ending"));
+  for (const session of ending) {
+    await services.queue.enqueue({ queue: FINISH_QUEUE, key: `${session.id}:finish`, payload: { sessionId: session.id, reason: session.reason ?? "ended" }, maxAttempts: 20 });
+  }
+}
+
+async function endIdleSessions(services: Services): Promise<void> {
+  const idle = await services.db
+    .select({ id: deviceSessions.id })
+    .from(deviceSessions)
+    .innerJoin(users, eq(users.id, deviceSessions.userId))
+    .where(and(eq(deviceSessions.status, "active"), lt(deviceSessions.lastActivityAt, sql`now() - make_interval(mins => ${users.sessionTimeoutMin})`)));
+  for (const session of idle) {
+    const outcome = await finishSession(services, session.id, "inactivity timeout");
+    if (outcome === "sync_failed") {
+      await services.queue.enqueue({ queue: FINISH_QUEUE, key: `${session.id}:finish`, payload: { sessionId: session.id, reason: "inactivity timeout" }, maxAttempts: 20 });
+    }
+  }
+}
+
+/** A session that could not be started: error event, device removed. */
+export async function failSession(services: Services, sessionId: string, reason: string): Promise<void> {
+  const session = await transition(services.db, sessionId, STARTING_STATUSES, { status: "error", errorReason: reason, endedAt: new Date() });
+  if (!session) return;
+  await appendSessionEvent(services, sessionId, "error", { reason });
+  await destroyDevice(services.containers, session.containerId, session.volumeName ?? deviceDataVolumeName(sessionId)).catch((error: unknown) =>
+    services.logger.warn("could not remove a failed session's device; the reconciler will retry", { sessionId, error: String(error) }),
+  );
+}

@@ -1,0 +1,83 @@
+import { tracked } from "@trpc/server";
+import type { AuthScheme } from "../../rest/meta.ts";
+import { router } from "../../trpc/init.ts";
+import { authedProcedure } from "../../trpc/procedures.ts";
+import type { Context } from "../../trpc/context.ts";
+import { streamSessionEvents } from "./events.ts";
+import { gatewayProcedures } from "./gateway-router.ts";
+import { requireOwnSession, toSessionResponse } from "./records.ts";
+import { endSession, startSession } from "./service.ts";
+import { ZSessionEventsInput, ZSessionIdInput, ZSessionResponse } from "./sessions.types.ts";
+
+const bearer: AuthScheme[] = ["bearer"];
+
+function baseUrlOf(ctx: Context): string {
+  return ctx.services.baseUrl();
+}
+
+export const sessionsRouter = router({
+  create: authedProcedure
+    .meta({
+      rest: {
+        method: "POST",
+        path: "/api/sessions",
+        surface: "mobile",
+        status: 201,
+        summary: "Allocate a device and start a session",
+        description: "Limits: 1 active session and 5 per hour per user (429); no capacity or engine down (503).",
+        auth: bearer,
+      },
+    })
+    .output(ZSessionResponse)
+    .mutation(async ({ ctx }) => toSessionResponse(await startSession(ctx.services, ctx.auth.userId), baseUrlOf(ctx))),
+
+  get: authedProcedure
+    .meta({ rest: { method: "GET", path: "/api/sessions/:id", surface: "mobile", summary: "Fetch a session's current state", auth: bearer } })
+    .input(ZSessionIdInput)
+    .output(ZSessionResponse)
+    .query(async ({ ctx, input }) => toSessionResponse(await requireOwnSession(ctx.services.db, input.id, ctx.auth.userId), baseUrlOf(ctx))),
+
+  end: authedProcedure
+    .meta({
+      rest: {
+        method: "DELETE",
+        path: "/api/sessions/:id",
+        surface: "mobile",
+        summary: "End a session: skills sync, the container is destroyed, the workspace is wiped",
+        description: "If the skill sync fails the session stays `ending` (sync_status `retrying`) and nothing is destroyed until a retried sync succeeds.",
+        auth: bearer,
+      },
+    })
+    .input(ZSessionIdInput)
+    .output(ZSessionResponse)
+    .mutation(async ({ ctx, input }) => toSessionResponse(await endSession(ctx.services, ctx.auth.userId, input.id), baseUrlOf(ctx))),
+
+  events: authedProcedure
+    .meta({
+      rest: {
+        method: "GET",
+        path: "/api/sessions/:id/stream",
+        surface: "mobile",
+        summary: "Server-Sent Events: redroid_starting → adb_handshake → gateway_starting → active → ended (or error)",
+        description: "Each event has an id; reconnect with Last-Event-ID to replay what was missed. A finished session's stream replays its history and closes.",
+        auth: bearer,
+        sseEventField: "type",
+      },
+    })
+    .input(ZSessionEventsInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      await requireOwnSession(ctx.services.db, input.id, ctx.auth.userId);
+      const stop = AbortSignal.any([ctx.services.shutdownSignal, ...(signal ? [signal] : [])]);
+      for await (const event of streamSessionEvents({
+        db: ctx.services.db,
+        bus: ctx.services.bus,
+        sessionId: input.id,
+        afterSeq: Number(input.lastEventId ?? 0),
+        signal: stop,
+      })) {
+        yield tracked(event.id, event);
+      }
+    }),
+
+  ...gatewayProcedures,
+});

@@ -1,0 +1,31 @@
+import type { Services } from "../../platform/services.ts";
+import { admitSession } from "./admission.ts";
+import { ALLOCATE_QUEUE } from "./allocate.ts";
+import { FINISH_QUEUE, finishSession } from "./finish.ts";
+import { gatewayFor } from "./runtime.ts";
+import { requireOwnSession } from "./records.ts";
+
+/** POST /api/sessions: admit, then allocate on the durable queue (a crash mid-way resumes on restart). */
+export async function startSession(services: Services, userId: string) {
+  const session = await admitSession({
+    db: services.db,
+    containers: services.containers,
+    userId,
+    perHour: services.config.devices.sessionsPerHour,
+    capacity: services.config.devices.capacity,
+  });
+  await services.queue.enqueue({ queue: ALLOCATE_QUEUE, key: session.id, payload: { sessionId: session.id }, maxAttempts: 3 });
+  services.logger.info("session requested", { sessionId: session.id, userId, driver: session.driver });
+  return session;
+}
+
+/** DELETE /api/sessions/:id: sync, destroy, wipe — or, if the sync fails, keep it all and retry on the queue. */
+export async function endSession(services: Services, userId: string, sessionId: string, reason = "ended by user") {
+  await requireOwnSession(services.db, sessionId, userId);
+  await gatewayFor(services).forget(sessionId);
+  const outcome = await finishSession(services, sessionId, reason);
+  if (outcome === "sync_failed") {
+    await services.queue.enqueue({ queue: FINISH_QUEUE, key: `${sessionId}:finish`, payload: { sessionId, reason }, maxAttempts: 20 });
+  }
+  return requireOwnSession(services.db, sessionId, userId);
+}

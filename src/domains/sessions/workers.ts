@@ -1,0 +1,64 @@
+import type { Services } from "../../platform/services.ts";
+import { ALLOCATE_QUEUE, allocateSession } from "./allocate.ts";
+import { FINISH_QUEUE, finishSession } from "./finish.ts";
+import { failSession, reconcileSessions } from "./reconciler.ts";
+import { gatewayFor } from "./runtime.ts";
+
+const RECONCILE_MS = 30_000;
+
+/** The session domain's background work: allocation and finish queues, and the reconciler. */
+export function startSessionWorkers(services: Services, options: { reconcileMs?: number; allocateLeaseMs?: number } = {}) {
+  const { logger } = services;
+  const allocate = services.queue.work<{ sessionId: string }>(
+    ALLOCATE_QUEUE,
+    async (job) => {
+      try {
+        await allocateSession(
+          {
+            db: services.db,
+            bus: services.bus,
+            containers: services.containers,
+            devices: services.devices,
+            logger,
+            signingSecret: services.signingSecret,
+            image: services.config.devices.image,
+            bootTimeoutMs: services.config.devices.bootTimeoutS * 1000,
+            signal: job.signal,
+            heartbeat: () => job.extendLease(),
+          },
+          job.payload.sessionId,
+        );
+      } catch (error) {
+        logger.warn("session allocation attempt failed", { sessionId: job.payload.sessionId, attempt: job.attempt, error: String(error) });
+        if (job.attempt >= job.maxAttempts) await failSession(services, job.payload.sessionId, `device allocation failed: ${String(error).slice(0, 200)}`);
+        throw error;
+      }
+    },
+    { concurrency: 4, visibilityMs: options.allocateLeaseMs ?? 30_000 },
+  );
+  const finish = services.queue.work<{ sessionId: string; reason: string }>(
+    FINISH_QUEUE,
+    async (job) => {
+      await gatewayFor(services).forget(job.payload.sessionId);
+      const outcome = await finishSession(services, job.payload.sessionId, job.payload.reason);
+      if (outcome === "sync_failed") throw new Error("skill sync failed; the workspace is kept and the sync retried");
+    },
+    { concurrency: 2, visibilityMs: 120_000 },
+  );
+
+  const reconcile = () =>
+    reconcileSessions(services).catch((error: unknown) => logger.error("session reconciler failed", { error: error instanceof Error ? error : String(error) }));
+  const first = reconcile();
+  const timer = setInterval(reconcile, options.reconcileMs ?? RECONCILE_MS);
+  timer.unref?.();
+
+  return {
+    reconcile,
+    async stop() {
+      clearInterval(timer);
+      await first;
+      await Promise.all([allocate.stop(), finish.stop()]);
+      await gatewayFor(services).close();
+    },
+  };
+}
