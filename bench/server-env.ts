@@ -1,0 +1,34 @@
+import { resolve } from "node:path";
+import type { BenchBackend } from "./backend.ts";
+import type { ServerSpec } from "./cases.ts";
+import type { BenchOptions } from "./options.ts";
+
+/**
+ * The environment a benchmark server runs with: production mode, loopback, warn-level logs,
+ * in-process events and limits (REDIS_URL cleared), 127.0.0.1 trusted as a proxy so the load
+ * generator's X-Forwarded-For spreads per-IP rate limits over many clients.
+ */
+export function serverEnv(server: ServerSpec, caseCount: number, backend: BenchBackend, options: BenchOptions) {
+  const lifetime = caseCount * 2 * (options.warmupSeconds + options.seconds + 30) + 300;
+  return {
+    ...process.env,
+    ...backend.env,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    PUBLIC_URL: "",
+    LOG_LEVEL: "warn",
+    REDIS_URL: "",
+    TRUSTED_PROXIES: "127.0.0.1",
+    SHUTDOWN_GRACE_MS: "2000",
+    BENCH_PROCEDURES: String(server.procedures),
+    BENCH_MAX_LIFETIME_S: String(Math.ceil(lifetime)),
+  };
+}
+
+/** Bun flags that write a CPU profile (.cpuprofile and markdown) of the server when BENCH_CPU_PROF is set. */
+export function profileFlags(options: BenchOptions, name: string): string[] {
+  const dir = options.cpuProfileDir;
+  if (!dir) return [];
+  return ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(dir)}`, `--cpu-prof-name=${name}`];
+}
