@@ -82,6 +82,8 @@ const ZEnv = z.object({
   CONTAINER_DRIVER: z.enum(["auto", "docker", "simulator"]).default("auto"),
   DOCKER_HOST: z.string().min(1).optional(),
   DEVICE_IMAGE: z.string().min(1).default("redroid/redroid:14.0.0-latest"),
+  /** Labels this deployment's devices; the reconciler only touches its own pool, so deployments can share an engine. */
+  DEVICE_POOL: z.string().regex(/^[\w.-]{1,63}$/, "letters, digits and . _ - only").default("default"),
   /** Devices one engine may run at once; beyond it POST /api/sessions answers 503. */
   DEVICE_CAPACITY: z.coerce.number().int().min(0).default(4),
   DEVICE_BOOT_TIMEOUT_S: z.coerce.number().int().min(1).default(180),
@@ -130,6 +132,7 @@ export interface Config {
     containerDriver: "auto" | "docker" | "simulator";
     dockerHost: string | undefined;
     image: string;
+    pool: string;
     capacity: number;
     bootTimeoutS: number;
     sessionsPerHour: number;
@@ -199,6 +202,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       containerDriver: e.CONTAINER_DRIVER,
       dockerHost: e.DOCKER_HOST,
       image: e.DEVICE_IMAGE,
+      pool: e.DEVICE_POOL,
       capacity: e.DEVICE_CAPACITY,
       bootTimeoutS: e.DEVICE_BOOT_TIMEOUT_S,
       sessionsPerHour: e.SESSIONS_PER_HOUR,

@@ -17,6 +17,7 @@ export const DEVICE_LABELS = {
   session: "agent-cloud.session",
   role: "agent-cloud.role",
   owner: "agent-cloud.owner",
+  pool: "agent-cloud.pool",
 } as const;
 
 const NAME_SAFE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;

@@ -44,6 +44,8 @@ export async function startTestPlatform(options: StartOptions = {}): Promise<Tes
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `test:${database.id}:`,
     QUEUE_POLL_MS: "50",
+    // Test platforms share one engine; each reconciles only its own devices.
+    DEVICE_POOL: `test-${database.id}`,
     SHUTDOWN_GRACE_MS: "2000",
     ...options.env,
   });

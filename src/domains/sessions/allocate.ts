@@ -20,6 +20,7 @@ export interface AllocateDeps {
   logger: Logger;
   signingSecret: string;
   image: string;
+  pool: string;
   bootTimeoutMs: number;
   signal: AbortSignal;
   /** Keeps the job's lease while a long step (boot) runs. */
@@ -48,7 +49,7 @@ export async function allocateSession(deps: AllocateDeps, sessionId: string): Pr
   };
 
   if (!(await advance("redroid_starting", {}, { driver: deps.containers.kind }))) return false;
-  const spec = toContainerSpec(deps.devices.containerSpec({ sessionId, ownerId: session.userId, image: deps.image }));
+  const spec = toContainerSpec(deps.devices.containerSpec({ sessionId, ownerId: session.userId, image: deps.image }), deps.pool);
   for (const mount of spec.mounts ?? []) {
     if (mount.type === "volume" && mount.source) await deps.containers.createVolume({ name: mount.source, labels: spec.labels });
   }

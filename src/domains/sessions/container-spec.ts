@@ -1,14 +1,15 @@
 import type { ContainerSpec } from "../../../drivers/container/types.ts";
+import { DEVICE_LABELS } from "../../../drivers/device/redroid-spec.ts";
 import type { DeviceContainerSpec } from "../../../drivers/device/types.ts";
 
 /** The device driver's engine-neutral spec in the container driver's terms. */
-export function toContainerSpec(device: DeviceContainerSpec): ContainerSpec {
+export function toContainerSpec(device: DeviceContainerSpec, pool: string): ContainerSpec {
   return {
     name: device.name,
     image: device.image,
     cmd: [...device.cmd],
     env: { ...device.env },
-    labels: { ...device.labels },
+    labels: { ...device.labels, [DEVICE_LABELS.pool]: pool },
     privileged: device.privileged,
     // Android brings its own init.
     init: false,

@@ -28,18 +28,22 @@ async function removeOrphans(services: Services): Promise<void> {
     const session = await findSession(db, sessionId);
     return !session || session.status === "ended" || session.status === "error";
   };
-  for (const container of await containers.listByLabel({ [DEVICE_LABELS.role]: "device" })) {
+  for (const container of await containers.listByLabel(poolLabels(services))) {
     const sessionId = container.labels[DEVICE_LABELS.session];
     if (!(await finished(sessionId))) continue;
     logger.warn("removing orphan device container", { containerId: container.id, sessionId });
     await destroyDevice(containers, container.id, sessionId ? deviceDataVolumeName(sessionId) : null);
   }
-  for (const volume of await containers.listVolumes({ [DEVICE_LABELS.role]: "device" })) {
+  for (const volume of await containers.listVolumes(poolLabels(services))) {
     const sessionId = volume.labels[DEVICE_LABELS.session];
     if (!(await finished(sessionId))) continue;
     logger.warn("removing orphan device volume", { volume: volume.name, sessionId });
     await destroyDevice(containers, null, volume.name).catch((error: unknown) => logger.warn("orphan volume still in use", { volume: volume.name, error: String(error) }));
   }
+}
+
+function poolLabels(services: Services): Record<string, string> {
+  return { [DEVICE_LABELS.role]: "device", [DEVICE_LABELS.pool]: services.config.devices.pool };
 }
 
 async function failStuckStarts(services: Services): Promise<void> {

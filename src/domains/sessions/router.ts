@@ -65,19 +65,18 @@ export const sessionsRouter = router({
       },
     })
     .input(ZSessionEventsInput)
-    .subscription(async function* ({ ctx, input, signal }) {
+    // Ownership is checked before the stream is returned, so a stranger gets a 404, not an open stream.
+    .subscription(async ({ ctx, input, signal }) => {
       await requireOwnSession(ctx.services.db, input.id, ctx.auth.userId);
-      const stop = AbortSignal.any([ctx.services.shutdownSignal, ...(signal ? [signal] : [])]);
-      for await (const event of streamSessionEvents({
-        db: ctx.services.db,
-        bus: ctx.services.bus,
-        sessionId: input.id,
-        afterSeq: Number(input.lastEventId ?? 0),
-        signal: stop,
-      })) {
-        yield tracked(event.id, event);
-      }
+      return trackedSessionEvents(ctx, input.id, Number(input.lastEventId ?? 0), signal);
     }),
 
   ...gatewayProcedures,
 });
+
+async function* trackedSessionEvents(ctx: Context, sessionId: string, afterSeq: number, signal: AbortSignal | undefined) {
+  const stop = AbortSignal.any([ctx.services.shutdownSignal, ...(signal ? [signal] : [])]);
+  for await (const event of streamSessionEvents({ db: ctx.services.db, bus: ctx.services.bus, sessionId, afterSeq, signal: stop })) {
+    yield tracked(event.id, event);
+  }
+}

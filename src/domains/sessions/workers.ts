@@ -22,6 +22,7 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
             logger,
             signingSecret: services.signingSecret,
             image: services.config.devices.image,
+            pool: services.config.devices.pool,
             bootTimeoutMs: services.config.devices.bootTimeoutS * 1000,
             signal: job.signal,
             heartbeat: () => job.extendLease(),
