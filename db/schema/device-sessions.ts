@@ -31,6 +31,8 @@ export const deviceSessions = pgTable(
     /** Skill sync on end: null until ending; "retrying" while the queue retries a failed sync. */
     syncStatus: text("sync_status", { enum: ["syncing", "synced", "retrying", "failed"] }),
     syncError: text("sync_error"),
+    /** Whoever is ending the session (a DELETE or a finish job) holds this lease; others stand back. */
+    finishLeaseUntil: timestamptz("finish_lease_until"),
     endReason: text("end_reason"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     activeAt: timestamptz("active_at"),

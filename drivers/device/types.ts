@@ -104,7 +104,7 @@ export interface AndroidDevice {
 }
 
 export interface DeviceDriver {
-  readonly kind: "redroid";
+  readonly kind: "redroid" | "simulated";
   /** The container port ADB listens on. */
   readonly adbPort: number;
   containerSpec(session: DeviceSessionParams): DeviceContainerSpec;

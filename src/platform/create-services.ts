@@ -4,6 +4,7 @@ import { migrateDatabase } from "../../db/migrate.ts";
 import { databaseTarget } from "../../db/target.ts";
 import { createContainerDriver } from "../../drivers/container/index.ts";
 import { createRedroidDriver } from "../../drivers/device/redroid.ts";
+import { createSimulatedDeviceDriver } from "../../drivers/device/simulated.ts";
 import { createBlobStore } from "./blobs/index.ts";
 import { createEventBus } from "./events/index.ts";
 import { createInvalidatingCache } from "./invalidating-cache.ts";
@@ -73,7 +74,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     blobs,
     mailer,
     containers,
-    devices: createRedroidDriver({ image: config.devices.image }),
+    // The simulator engine runs nothing, so its devices are simulated too.
+    devices: containers.kind === "simulator" ? createSimulatedDeviceDriver({ image: config.devices.image }) : createRedroidDriver({ image: config.devices.image }),
     signingSecret,
     baseUrl: () => config.publicUrl ?? options.baseUrl(),
     principalCache,

@@ -46,7 +46,8 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
       });
     }
     for (const [name, value] of Object.entries(appError.headers ?? {})) ctx.responseHeaders.set(name, value);
-    if (appError !== result.error.cause) {
+    // tRPC wraps a thrown AppError as INTERNAL_SERVER_ERROR; give it the table's code.
+    if (appError !== result.error.cause || result.error.code !== ERROR_TABLE[appError.code].trpc) {
       return { ...result, error: toTrpcError(appError) };
     }
   }

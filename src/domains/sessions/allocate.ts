@@ -22,9 +22,8 @@ export interface AllocateDeps {
   image: string;
   pool: string;
   bootTimeoutMs: number;
+  /** Aborts when the job's lease is lost (the caller keeps renewing it while this runs). */
   signal: AbortSignal;
-  /** Keeps the job's lease while a long step (boot) runs. */
-  heartbeat: () => Promise<unknown>;
 }
 
 const ORDER: SessionStatus[] = ["queued", "redroid_starting", "adb_handshake", "gateway_starting", "active"];
@@ -53,6 +52,8 @@ export async function allocateSession(deps: AllocateDeps, sessionId: string): Pr
   for (const mount of spec.mounts ?? []) {
     if (mount.type === "volume" && mount.source) await deps.containers.createVolume({ name: mount.source, labels: spec.labels });
   }
+  // The first session on an engine pulls the device image.
+  if (!(await deps.containers.imageExists(spec.image))) await deps.containers.pullImage(spec.image);
   const existing = await deps.containers.listByLabel({ "agent-cloud.session": sessionId });
   const containerId = existing[0]?.id ?? (await deps.containers.create(spec)).id;
   const volumeName = spec.mounts?.find((m) => m.type === "volume")?.source ?? null;
@@ -67,12 +68,7 @@ export async function allocateSession(deps: AllocateDeps, sessionId: string): Pr
   const [host, port] = splitAddress(adbPort.address);
   const device = await deps.devices.connect({ host, port }, key, { timeoutMs: 15_000, signal: deps.signal });
   try {
-    const beat = setInterval(() => void deps.heartbeat().catch(() => {}), 5_000);
-    try {
-      await device.waitForBoot({ timeoutMs: deps.bootTimeoutMs, signal: deps.signal });
-    } finally {
-      clearInterval(beat);
-    }
+    await device.waitForBoot({ timeoutMs: deps.bootTimeoutMs, signal: deps.signal });
     if (!(await advance("gateway_starting"))) return false;
     // The gateway drives the device through this same ADB path; prove it answers a command.
     const probe = await device.shell("getprop ro.product.model", { timeoutMs: 10_000, signal: deps.signal });

@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../../db/connection.ts";
-import { deviceSessions } from "../../../db/schema/index.ts";
+import { deviceSessions, type DeviceSessionRow } from "../../../db/schema/index.ts";
 import type { ContainerDriver } from "../../../drivers/container/types.ts";
 import type { BlobStore } from "../../platform/blobs/types.ts";
 import { isAppError } from "../../platform/errors.ts";
@@ -21,19 +21,22 @@ export interface FinishDeps {
   logger: Logger;
 }
 
-export type FinishOutcome = "ended" | "sync_failed" | "already_ended";
+export type FinishOutcome = "ended" | "sync_failed" | "already_ended" | "in_progress";
+
+/** Longer than the slowest sync (a 60 s workspace read plus uploads); a crashed finisher's lease lapses. */
+const FINISH_LEASE_MS = 3 * 60_000;
 
 /**
  * Ends a session in the documented order: skills sync to the blob store, then the container is
  * destroyed, then the workspace volume is wiped. If the sync fails nothing is destroyed: the
- * session stays `ending` with sync_status `retrying`, and the queue calls this again.
+ * session stays `ending` with sync_status `retrying`, and the queue calls this again. Only the
+ * holder of the finish lease works on a session; a concurrent caller gets `in_progress`.
  */
 export async function finishSession(deps: FinishDeps, sessionId: string, reason: string): Promise<FinishOutcome> {
-  const session = await findSession(deps.db, sessionId);
-  if (!session || session.status === "ended" || session.status === "error") return "already_ended";
-  if (session.status !== "ending") {
-    const moved = await transition(deps.db, sessionId, LIVE_STATUSES, { status: "ending", endReason: reason, syncStatus: "syncing" });
-    if (!moved) return "already_ended";
+  const session = await claimFinish(deps.db, sessionId, reason);
+  if (!session) {
+    const current = await findSession(deps.db, sessionId);
+    return !current || current.status === "ended" || current.status === "error" ? "already_ended" : "in_progress";
   }
 
   if (session.containerId && session.activeAt) {
@@ -48,7 +51,10 @@ export async function finishSession(deps: FinishDeps, sessionId: string, reason:
         deps.logger.warn("session container vanished before its skills were synced", { sessionId });
       } else {
         const message = error instanceof Error ? error.message : String(error);
-        await deps.db.update(deviceSessions).set({ syncStatus: "retrying", syncError: message.slice(0, 500) }).where(eq(deviceSessions.id, sessionId));
+        await deps.db
+          .update(deviceSessions)
+          .set({ syncStatus: "retrying", syncError: message.slice(0, 500), finishLeaseUntil: null })
+          .where(eq(deviceSessions.id, sessionId));
         deps.logger.warn("session skill sync failed; workspace kept for a retry", { sessionId, error: message });
         return "sync_failed";
       }
@@ -58,9 +64,30 @@ export async function finishSession(deps: FinishDeps, sessionId: string, reason:
   }
 
   await destroyDevice(deps.containers, session.containerId, session.volumeName);
-  const ended = await transition(deps.db, sessionId, ["ending"], { status: "ended", endedAt: new Date() });
+  const ended = await transition(deps.db, sessionId, ["ending"], { status: "ended", endedAt: new Date(), finishLeaseUntil: null });
   if (ended) await appendSessionEvent(deps, sessionId, "ended", { reason });
   return "ended";
+}
+
+/** Moves a live session to `ending` (or takes over an ending one) with the lease, atomically. */
+async function claimFinish(db: Db, sessionId: string, reason: string): Promise<DeviceSessionRow | null> {
+  const [row] = await db
+    .update(deviceSessions)
+    .set({
+      status: "ending",
+      endReason: sql`coalesce(${deviceSessions.endReason}, ${reason})`,
+      syncStatus: sql`case when ${deviceSessions.syncStatus} = 'retrying' then 'retrying' else 'syncing' end`,
+      finishLeaseUntil: sql`now() + make_interval(secs => ${FINISH_LEASE_MS / 1000})`,
+    })
+    .where(
+      and(
+        eq(deviceSessions.id, sessionId),
+        inArray(deviceSessions.status, [...LIVE_STATUSES]),
+        or(isNull(deviceSessions.finishLeaseUntil), lt(deviceSessions.finishLeaseUntil, sql`now()`)),
+      ),
+    )
+    .returning();
+  return row ?? null;
 }
 
 /** Container first, then the volume; both tolerate being gone already. */

@@ -9,9 +9,13 @@ const RECONCILE_MS = 30_000;
 /** The session domain's background work: allocation and finish queues, and the reconciler. */
 export function startSessionWorkers(services: Services, options: { reconcileMs?: number; allocateLeaseMs?: number } = {}) {
   const { logger } = services;
+  const allocateLeaseMs = options.allocateLeaseMs ?? 30_000;
   const allocate = services.queue.work<{ sessionId: string }>(
     ALLOCATE_QUEUE,
     async (job) => {
+      // The lease is renewed for the whole allocation (engine calls and the boot may each outlast
+      // a short lease); a crashed process stops renewing, so another resumes it one lease later.
+      const beat = setInterval(() => void job.extendLease().catch(() => {}), allocateLeaseMs / 3);
       try {
         await allocateSession(
           {
@@ -25,7 +29,6 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
             pool: services.config.devices.pool,
             bootTimeoutMs: services.config.devices.bootTimeoutS * 1000,
             signal: job.signal,
-            heartbeat: () => job.extendLease(),
           },
           job.payload.sessionId,
         );
@@ -33,9 +36,11 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
         logger.warn("session allocation attempt failed", { sessionId: job.payload.sessionId, attempt: job.attempt, error: String(error) });
         if (job.attempt >= job.maxAttempts) await failSession(services, job.payload.sessionId, `device allocation failed: ${String(error).slice(0, 200)}`);
         throw error;
+      } finally {
+        clearInterval(beat);
       }
     },
-    { concurrency: 4, visibilityMs: options.allocateLeaseMs ?? 30_000 },
+    { concurrency: 4, visibilityMs: allocateLeaseMs },
   );
   const finish = services.queue.work<{ sessionId: string; reason: string }>(
     FINISH_QUEUE,
@@ -43,6 +48,8 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
       await gatewayFor(services).forget(job.payload.sessionId);
       const outcome = await finishSession(services, job.payload.sessionId, job.payload.reason);
       if (outcome === "sync_failed") throw new Error("skill sync failed; the workspace is kept and the sync retried");
+      // Someone else (a DELETE, or a finisher that crashed and holds a lapsing lease) is on it: look again later.
+      if (outcome === "in_progress") throw new Error("the session is being ended elsewhere; checking again later");
     },
     { concurrency: 2, visibilityMs: 120_000 },
   );

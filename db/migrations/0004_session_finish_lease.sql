@@ -1,0 +1,1 @@
+ALTER TABLE "device_sessions" ADD COLUMN "finish_lease_until" timestamp with time zone;
