@@ -143,7 +143,8 @@ export class DockerContainerDriver implements ContainerDriver {
     const raw = await this.call({ kind: "volume", ref: "list" }, () =>
       this.docker.listVolumes({ filters: labelFilters(labels) }),
     );
-    return (raw.Volumes ?? []).map(toVolumeInfo);
+    // Podman 4 matches volumes carrying ANY of the label filters; Docker, all of them. Keep Docker's meaning.
+    return (raw.Volumes ?? []).map(toVolumeInfo).filter((volume) => hasLabels(volume.labels, labels));
   }
 
   /** Runs one engine call, mapping its failure onto AppError. */
@@ -184,4 +185,8 @@ async function pullFailure(stream: NodeJS.ReadableStream): Promise<string | unde
     }
   }
   return undefined;
+}
+
+function hasLabels(found: Labels, wanted: Labels): boolean {
+  return Object.entries(wanted).every(([key, value]) => found[key] === value);
 }

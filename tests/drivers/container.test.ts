@@ -207,6 +207,9 @@ function contract(makeDriver: () => ContainerDriver): void {
     expect(await driver.listByLabel({ ...runLabel, role: "nobody" })).toEqual([]);
     const volumes = await driver.listVolumes(runLabel);
     expect(volumes).toEqual([{ name: volumeName, labels: { ...runLabel, purpose: "data" }, createdAt: expect.any(String) }]);
+    // Every label must match, as with Docker (Podman 4 answers volumes matching any one of them).
+    expect(await driver.listVolumes({ ...runLabel, purpose: "other" })).toEqual([]);
+    expect(await driver.listByLabel({ ...runLabel, role: "main", purpose: "other" })).toEqual([]);
   });
 
   test("a running container is not removed without force", async () => {

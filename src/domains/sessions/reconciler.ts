@@ -29,16 +29,13 @@ async function removeOrphans(services: Services): Promise<void> {
     return !session || session.status === "ended" || session.status === "error";
   };
   const labels = poolLabels(services);
-  // Only this pool's: Podman 4 matches volumes carrying ANY of the label filters, not all of them,
-  // which would hand this reconciler other deployments' devices.
-  const inPool = (found: Record<string, string>) => Object.entries(labels).every(([key, value]) => found[key] === value);
-  for (const container of (await containers.listByLabel(labels)).filter((c) => inPool(c.labels))) {
+  for (const container of await containers.listByLabel(labels)) {
     const sessionId = container.labels[DEVICE_LABELS.session];
     if (!(await finished(sessionId))) continue;
     logger.warn("removing orphan device container", { containerId: container.id, sessionId });
     await destroyDevice(containers, container.id, sessionId ? deviceDataVolumeName(sessionId) : null);
   }
-  for (const volume of (await containers.listVolumes(labels)).filter((v) => inPool(v.labels))) {
+  for (const volume of await containers.listVolumes(labels)) {
     const sessionId = volume.labels[DEVICE_LABELS.session];
     if (!(await finished(sessionId))) continue;
     logger.warn("removing orphan device volume", { volume: volume.name, sessionId });
