@@ -3,37 +3,28 @@ import { TRPCClientError } from "@trpc/client";
 import { eq } from "drizzle-orm";
 import type { AppRouter } from "../../client/index.ts";
 import { apiKeys, auditLog, users } from "../../db/schema/index.ts";
-import { signupThrottleKeys } from "../../src/domains/magic-link/throttle.ts";
 import { sessionCookieFor, uniqueEmail } from "../support/factories.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
+import { magicLinkFlow, resetSignupThrottle } from "../support/identity-helpers.ts";
+import { createSecretLedger, sha256, type Reply } from "../support/secret-ledger.ts";
 
 /** The account on three surfaces: mobile `/api/account/me*`, market `/api/whoami`, hosting `/api/v1/account`. */
 let t: TestPlatform;
 beforeAll(async () => {
   t = await startTestPlatform();
-  await t.platform.services.limiter.reset(signupThrottleKeys({ email: "", ip: "127.0.0.1" }).ip);
+  await resetSignupThrottle(t);
 });
 afterAll(() => t.stop());
 
-const sha256 = (value: string) => new Bun.CryptoHasher("sha256").update(value).digest("hex");
-const responses: string[] = [];
-const secrets: Array<{ value: string; issuedIn: number }> = [];
+const ledger = createSecretLedger();
+const { signIn } = magicLinkFlow(ledger, (path, init) => t.request(path, init));
 
-interface Reply<T> {
-  status: number;
-  body: T;
-  index: number;
-}
-
-async function call<T = Record<string, unknown>>(path: string, init: RequestInit & { token?: string } = {}): Promise<Reply<T>> {
+function call<T = Record<string, unknown>>(path: string, init: RequestInit & { token?: string } = {}): Promise<Reply<T>> {
   const { token, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (token) headers.set("authorization", `Bearer ${token}`);
   if (rest.body) headers.set("content-type", "application/json");
-  const res = await t.request(path, { ...rest, headers });
-  const text = await res.text();
-  responses.push(text);
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, index: responses.length - 1 };
+  return ledger.receive<T>(t.request(path, { ...rest, headers }));
 }
 
 const patch = (token: string, body: unknown) => call<Profile & { error?: string; code?: string }>("/api/account/me", { method: "PATCH", token, body: JSON.stringify(body) });
@@ -64,18 +55,15 @@ interface Person {
 /** Signs in through the real magic-link path. */
 async function person(label: string): Promise<Person> {
   const email = uniqueEmail(label);
-  const signup = await call<{ magic_token: string }>("/auth/signup", { method: "POST", body: JSON.stringify({ email }) });
-  secrets.push({ value: signup.body.magic_token, issuedIn: signup.index });
-  const verified = await call<{ access_token: string; refresh_token: string }>(`/auth/verify?token=${signup.body.magic_token}`);
-  secrets.push({ value: verified.body.access_token, issuedIn: verified.index }, { value: verified.body.refresh_token, issuedIn: verified.index });
+  const { access_token } = await signIn(email);
   const [row] = await t.platform.services.db.select().from(users).where(eq(users.email, email));
   if (!row) throw new Error("user not created");
-  return { id: row.id, email, token: verified.body.access_token, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, email, token: access_token, createdAt: row.createdAt.toISOString() };
 }
 
 async function newKey(token: string): Promise<Reply<NewKey>> {
   const res = await call<NewKey>("/api/account/me/api-key", { method: "POST", token });
-  if (res.status === 200) secrets.push({ value: res.body.api_key, issuedIn: res.index });
+  if (res.status === 200) ledger.issued(res.index, res.body.api_key);
   return res;
 }
 
@@ -242,19 +230,7 @@ describe("the account on the other surfaces", () => {
 describe("secrets", () => {
   test("keys and tokens appear only in the response that issued them; hashes nowhere", async () => {
     const auditRows = JSON.stringify(await t.platform.services.db.select().from(auditLog));
-    expect(secrets.filter((s) => s.value.startsWith("oc_live_")).length).toBeGreaterThanOrEqual(4);
-    for (const { value, issuedIn } of secrets) {
-      const hash = sha256(value);
-      responses.forEach((text, i) => {
-        if (i !== issuedIn) expect(text.includes(value)).toBe(false);
-        expect(text.includes(hash)).toBe(false);
-      });
-      for (const line of t.logs) {
-        expect(line.includes(value)).toBe(false);
-        expect(line.includes(hash)).toBe(false);
-      }
-      expect(auditRows.includes(value)).toBe(false);
-      expect(auditRows.includes(hash)).toBe(false);
-    }
+    expect(ledger.secrets.filter((s) => s.value.startsWith("oc_live_")).length).toBeGreaterThanOrEqual(4);
+    ledger.expectNoLeaks({ logs: t.logs, extra: [auditRows] });
   });
 });

@@ -1,35 +1,29 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
 import { createClient } from "../../client/index.ts";
 import { createUser, createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
+import { banList, freshIp, trpcStatus } from "../support/identity-helpers.ts";
 
 let t: TestPlatform;
 let admin: Awaited<ReturnType<typeof createUserWithKey>>;
-const bannedIps: string[] = [];
+const bans = banList();
 beforeAll(async () => {
   t = await startTestPlatform({ env: { TRUSTED_PROXIES: "127.0.0.1" } });
   admin = await createUserWithKey(t, { role: "admin" });
 });
 afterAll(async () => {
-  for (const ip of bannedIps) await t.platform.services.limiter.unban(`ip:${ip}`);
+  await bans.liftAll(t);
   await t.stop();
 });
 
-let ipCounter = 0;
-/** Every test speaks from its own address: /admin/* allows 20 requests a minute per IP. */
-function freshIp(): string {
-  const [a, b] = crypto.getRandomValues(new Uint8Array(2));
-  return `198.18.${a}.${(((b ?? 0) + ++ipCounter) % 254) + 1}`;
-}
 const targetBase = crypto.getRandomValues(new Uint8Array(1))[0] ?? 0;
+let targetCounter = 0;
 /** An address to ban, from the documentation range; unique within this file. */
 function targetIp(): string {
-  const ip = `203.0.113.${((targetBase + ++ipCounter) % 254) + 1}`;
-  bannedIps.push(ip);
-  return ip;
+  return bans.add(`203.0.113.${((targetBase + ++targetCounter) % 254) + 1}`);
 }
 
+// Every request speaks from its own address (freshIp): /admin/* allows 20 requests a minute per IP.
 function rest(path: string, options: { key?: string; method?: string; body?: unknown; ip?: string } = {}) {
   const headers: Record<string, string> = { "x-forwarded-for": options.ip ?? freshIp() };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
@@ -42,16 +36,6 @@ function rest(path: string, options: { key?: string; method?: string; body?: unk
 }
 
 const client = (key: string) => createClient({ url: t.url, token: key, headers: { "x-forwarded-for": freshIp() } });
-
-async function trpcStatus(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (error) {
-    if (!(error instanceof TRPCClientError)) throw error;
-    return (error.data as { httpStatus: number }).httpStatus;
-  }
-}
 
 describe("REST /admin/bans", () => {
   test("401 without a key, 403 for a non-admin, in the compute envelope", async () => {
@@ -107,7 +91,7 @@ describe("REST /admin/bans", () => {
       await rest("/admin/bans", { key: admin.key, method: "POST", body: { ip: "2001:DB8::1", duration_minutes: 1 } }),
     );
     expect(created.ip).toBe("2001:db8::1");
-    bannedIps.push(created.ip);
+    bans.add(created.ip);
     const mapped = targetIp();
     await rest("/admin/bans", { key: admin.key, method: "POST", body: { ip: `::ffff:${mapped}`, duration_minutes: 1 } });
     const listed = await json<{ bans: { ip: string }[] }>(await rest("/admin/bans", { key: admin.key }));

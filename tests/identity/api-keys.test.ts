@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
 import { createClient } from "../../client/index.ts";
 import { accessTokenKeys } from "../../src/domains/identity/resolve-principal.ts";
 import { signAccessToken } from "../../src/domains/identity/access-tokens.ts";
@@ -7,6 +6,7 @@ import { queryAudit } from "../../src/domains/audit/service.ts";
 import { hashToken } from "../../src/platform/tokens.ts";
 import { createUser, createUserWithKey, sessionCookieFor } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
+import { trpcStatus } from "../support/identity-helpers.ts";
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -18,16 +18,6 @@ afterAll(() => t.stop());
 async function personClient(userId: string) {
   const { token } = await signAccessToken(accessTokenKeys(t.platform.services), { userId, ttlSeconds: 300 });
   return t.client(token);
-}
-
-async function trpcStatus(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (error) {
-    if (!(error instanceof TRPCClientError)) throw error;
-    return (error.data as { httpStatus: number }).httpStatus;
-  }
 }
 
 // Our own client address, so /admin/* counters never meet another file's (or run's) on a shared Redis.

@@ -5,11 +5,12 @@ import superjson from "superjson";
 import { invites, users } from "../../db/schema/index.ts";
 import { adminProcedures } from "../../src/domains/admin/procedures.ts";
 import { inviteAdminProcedures } from "../../src/domains/magic-link/invite-procedures.ts";
-import { signupThrottleKeys } from "../../src/domains/magic-link/throttle.ts";
 import { appRouter } from "../../src/router.ts";
 import { router } from "../../src/trpc/init.ts";
 import { uniqueEmail } from "../support/factories.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
+import { magicLinkFlow, resetSignupThrottle } from "../support/identity-helpers.ts";
+import { createSecretLedger, sha256 } from "../support/secret-ledger.ts";
 
 /**
  * Sign-up while REQUIRE_INVITES is on. The invite procedures are mounted under `admin` here as
@@ -24,13 +25,13 @@ const ADMIN = uniqueEmail("boss");
 let t: TestPlatform;
 beforeAll(async () => {
   t = await startTestPlatform({ router: inviteRouter, env: { REQUIRE_INVITES: "true", ADMIN_EMAILS: ADMIN } });
-  await t.platform.services.limiter.reset(signupThrottleKeys({ email: "", ip: "127.0.0.1" }).ip);
+  await resetSignupThrottle(t);
 });
 afterAll(() => t.stop());
 
-const sha256 = (value: string) => new Bun.CryptoHasher("sha256").update(value).digest("hex");
-const responses: string[] = [];
-const secrets: Array<{ value: string; issuedIn: number }> = [];
+const ledger = createSecretLedger();
+const call = <T = Record<string, unknown>>(path: string, init?: RequestInit) => ledger.receive<T>(t.request(path, init));
+const { signup, requestLink, verify } = magicLinkFlow(ledger, (path, init) => t.request(path, init));
 
 function client(token?: string) {
   return createTRPCClient<typeof inviteRouter>({
@@ -41,7 +42,7 @@ function client(token?: string) {
         headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
         async fetch(url, init) {
           const res = await fetch(url, init);
-          responses.push(await res.clone().text());
+          ledger.record(await res.clone().text());
           return res;
         },
       }),
@@ -49,41 +50,12 @@ function client(token?: string) {
   });
 }
 
-async function call<T = Record<string, unknown>>(path: string, init?: RequestInit) {
-  const res = await t.request(path, init);
-  const text = await res.text();
-  responses.push(text);
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, index: responses.length - 1 };
-}
-
-const signup = (body: { email: string; invite_code?: string }) =>
-  call<{ ok: true; magic_token?: string; error?: string; code?: string }>("/auth/signup", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-
-async function requestLink(body: { email: string; invite_code?: string }): Promise<string> {
-  const res = await signup(body);
-  expect(res.status).toBe(200);
-  secrets.push({ value: res.body.magic_token as string, issuedIn: res.index });
-  return res.body.magic_token as string;
-}
-
-async function verify(token: string) {
-  const res = await call<{ access_token: string; refresh_token: string; error?: string }>(`/auth/verify?token=${token}`);
-  if (res.status === 200) {
-    secrets.push({ value: res.body.access_token, issuedIn: res.index }, { value: res.body.refresh_token, issuedIn: res.index });
-  }
-  return res;
-}
-
 let adminToken = "";
 
 async function newInvite(input: { note?: string; expires_in_days?: number } = {}) {
-  const before = responses.length;
+  const before = ledger.responses.length;
   const invite = await client(adminToken).admin.createInvite.mutate(input);
-  secrets.push({ value: invite.code, issuedIn: before });
+  ledger.issued(before, invite.code);
   return invite;
 }
 
@@ -94,7 +66,7 @@ async function invitesById() {
 
 describe("bootstrap", () => {
   test("an ADMIN_EMAILS address signs in without an invite and is an admin", async () => {
-    const res = await verify(await requestLink({ email: ADMIN }));
+    const res = await verify(await requestLink(ADMIN));
     expect(res.status).toBe(200);
     adminToken = res.body.access_token;
     const me = await call<{ role: string }>("/api/account/me", { headers: { authorization: `Bearer ${adminToken}` } });
@@ -117,7 +89,7 @@ describe("sign-up needs an invite", () => {
 
   test("only admins manage invites", async () => {
     const code = await newInvite();
-    const userToken = (await verify(await requestLink({ email: uniqueEmail("plain"), invite_code: code.code }))).body.access_token;
+    const userToken = (await verify(await requestLink(uniqueEmail("plain"), code.code))).body.access_token;
     for (const [token, status] of [
       [userToken, 403],
       [undefined, 401],
@@ -141,15 +113,15 @@ describe("an invite, from creation to use", () => {
     const [row] = await t.platform.services.db.select().from(invites).where(eq(invites.id, invite.id));
     expect(row?.codeHash).toBe(sha256(invite.code));
 
-    const listedBefore = responses.length;
+    const listedBefore = ledger.responses.length;
     const listed = (await invitesById()).get(invite.id);
     expect(listed).toMatchObject({ id: invite.id, code_prefix: invite.code_prefix, status: "unused" });
     expect(listed && "code" in listed).toBe(false);
-    expect(responses.slice(listedBefore).join("")).not.toContain(invite.code);
+    expect(ledger.responses.slice(listedBefore).join("")).not.toContain(invite.code);
 
     const email = uniqueEmail("grace");
     // Codes are typed by people: case and surrounding space do not matter.
-    const magic = await requestLink({ email, invite_code: ` ${invite.code.toUpperCase()} ` });
+    const magic = await requestLink(email, ` ${invite.code.toUpperCase()} `);
     const verified = await verify(magic);
     expect(verified.status).toBe(200);
     const [user] = await t.platform.services.db.select().from(users).where(eq(users.email, email));
@@ -161,15 +133,15 @@ describe("an invite, from creation to use", () => {
     const again = await signup({ email: uniqueEmail("second"), invite_code: invite.code });
     expect(again.status).toBe(403);
     // The invited account signs in again later without a code.
-    expect((await verify(await requestLink({ email }))).status).toBe(200);
+    expect((await verify(await requestLink(email))).status).toBe(200);
   });
 
   test("two sign-ups racing on one code: the first to verify gets it, the other is refused", async () => {
     const invite = await newInvite();
     const first = uniqueEmail("first");
     const second = uniqueEmail("second");
-    const firstLink = await requestLink({ email: first, invite_code: invite.code });
-    const secondLink = await requestLink({ email: second, invite_code: invite.code });
+    const firstLink = await requestLink(first, invite.code);
+    const secondLink = await requestLink(second, invite.code);
     expect((await verify(firstLink)).status).toBe(200);
     const refused = await verify(secondLink);
     expect(refused.status).toBe(403);
@@ -193,7 +165,7 @@ describe("an invite, from creation to use", () => {
     expect((missing as TRPCClientError<typeof inviteRouter>).data?.httpStatus).toBe(404);
 
     const spent = await newInvite();
-    expect((await verify(await requestLink({ email: uniqueEmail("spent"), invite_code: spent.code }))).status).toBe(200);
+    expect((await verify(await requestLink(uniqueEmail("spent"), spent.code))).status).toBe(200);
     const conflict = await api.admin.revokeInvite.mutate({ id: spent.id }).catch((e: unknown) => e);
     expect((conflict as TRPCClientError<typeof inviteRouter>).data?.httpStatus).toBe(409);
   });
@@ -214,17 +186,7 @@ describe("an invite, from creation to use", () => {
 
 describe("secrets", () => {
   test("invite codes and tokens appear only in the response that issued them; hashes nowhere", async () => {
-    expect(secrets.length).toBeGreaterThan(10);
-    for (const { value, issuedIn } of secrets) {
-      const hash = sha256(value);
-      responses.forEach((text, i) => {
-        if (i !== issuedIn) expect(text.includes(value)).toBe(false);
-        expect(text.includes(hash)).toBe(false);
-      });
-      for (const line of t.logs) {
-        expect(line.includes(value)).toBe(false);
-        expect(line.includes(hash)).toBe(false);
-      }
-    }
+    expect(ledger.secrets.length).toBeGreaterThan(10);
+    ledger.expectNoLeaks({ logs: t.logs });
   });
 });

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { auditLog } from "../../db/schema/index.ts";
-import { signupThrottleKeys } from "../../src/domains/magic-link/throttle.ts";
 import { uniqueEmail } from "../support/factories.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
+import { resetSignupThrottle } from "../support/identity-helpers.ts";
+import { sha256 } from "../support/secret-ledger.ts";
 
 /** With SMTP configured the link is mailed (to PUBLIC_URL) and never returned. */
 const PUBLIC_URL = "https://cloud.agent.test";
@@ -39,7 +40,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
   const port = (smtp.server.address() as AddressInfo).port;
   t = await startTestPlatform({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL } });
-  await t.platform.services.limiter.reset(signupThrottleKeys({ email: "", ip: "127.0.0.1" }).ip);
+  await resetSignupThrottle(t);
 });
 
 afterAll(async () => {
@@ -47,7 +48,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
-const sha256 = (value: string) => new Bun.CryptoHasher("sha256").update(value).digest("hex");
 const signup = (email: string) =>
   t.request("/auth/signup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email }) });
 

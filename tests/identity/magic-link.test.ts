@@ -3,9 +3,10 @@ import { TRPCClientError } from "@trpc/client";
 import { eq } from "drizzle-orm";
 import type { AppRouter } from "../../client/index.ts";
 import { auditLog, magicTokens, refreshTokens, users } from "../../db/schema/index.ts";
-import { signupThrottleKeys } from "../../src/domains/magic-link/throttle.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { uniqueEmail } from "../support/factories.ts";
+import { magicLinkFlow, resetSignupThrottle } from "../support/identity-helpers.ts";
+import { createSecretLedger, sha256 } from "../support/secret-ledger.ts";
 
 /** Magic-link sign-in without invites, mail to the log (the token comes back in the response). */
 let t: TestPlatform;
@@ -13,61 +14,21 @@ beforeAll(async () => {
   // Trusting the loopback proxy lets the per-IP test pick its own client address.
   t = await startTestPlatform({ env: { TRUSTED_PROXIES: "127.0.0.1" } });
   // Rate-limit counters live in Redis when REDIS_URL is set and outlast earlier runs.
-  await t.platform.services.limiter.reset(signupThrottleKeys({ email: "", ip: "127.0.0.1" }).ip);
+  await resetSignupThrottle(t);
 });
 afterAll(() => t.stop());
 
-const sha256 = (value: string) => new Bun.CryptoHasher("sha256").update(value).digest("hex");
-
 /** Every response body this file received, and every secret with the one response that issued it. */
-const responses: string[] = [];
-const secrets: Array<{ value: string; issuedIn: number }> = [];
+const ledger = createSecretLedger();
+const call = <T = Record<string, unknown>>(path: string, init?: RequestInit) => ledger.receive<T>(t.request(path, init));
+const { signup, requestLink, verify, signIn } = magicLinkFlow(ledger, (path, init) => t.request(path, init));
 
-interface Reply<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-  index: number;
-}
-
-async function call<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<Reply<T>> {
-  const res = await t.request(path, init);
-  const text = await res.text();
-  responses.push(text);
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T, index: responses.length - 1 };
-}
-
-const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+const post = (body: unknown): RequestInit => ({
   method: "POST",
-  headers: { "content-type": "application/json", ...headers },
+  headers: { "content-type": "application/json" },
   body: JSON.stringify(body),
 });
 const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
-
-type Signup = { ok: true; magic_token?: string };
-type Pair = { access_token: string; refresh_token: string };
-
-async function requestLink(email: string): Promise<string> {
-  const res = await call<Signup>("/auth/signup", post({ email }));
-  expect(res.status).toBe(200);
-  const token = res.body.magic_token as string;
-  secrets.push({ value: token, issuedIn: res.index });
-  return token;
-}
-
-async function verify(token: string): Promise<Reply<Pair>> {
-  const res = await call<Pair>(`/auth/verify?token=${encodeURIComponent(token)}`);
-  if (res.status === 200) {
-    secrets.push({ value: res.body.access_token, issuedIn: res.index }, { value: res.body.refresh_token, issuedIn: res.index });
-  }
-  return res;
-}
-
-async function signIn(email: string): Promise<Pair> {
-  const res = await verify(await requestLink(email));
-  expect(res.status).toBe(200);
-  return res.body;
-}
 
 async function auditActions(subjectOrActor?: string) {
   const rows = await t.platform.services.db.select().from(auditLog);
@@ -77,11 +38,11 @@ async function auditActions(subjectOrActor?: string) {
 describe("magic link, end to end", () => {
   test("signup returns a magic token (no mail provider); verify issues tokens that sign in", async () => {
     const email = uniqueEmail("ada");
-    const signup = await call<Signup>("/auth/signup", post({ email: `  ${email.toUpperCase()} ` }));
-    expect(signup.status).toBe(200);
-    expect(signup.body).toEqual({ ok: true, magic_token: expect.stringMatching(/^[a-z2-7]{52}$/) });
-    const magic = signup.body.magic_token as string;
-    secrets.push({ value: magic, issuedIn: signup.index });
+    const requested = await signup({ email: `  ${email.toUpperCase()} ` });
+    expect(requested.status).toBe(200);
+    expect(requested.body).toEqual({ ok: true, magic_token: expect.stringMatching(/^[a-z2-7]{52}$/) });
+    const magic = requested.body.magic_token as string;
+    ledger.issued(requested.index, magic);
 
     // Stored hashed, for the normalised address, expiring in 15 minutes.
     const [row] = await t.platform.services.db.select().from(magicTokens).where(eq(magicTokens.tokenHash, sha256(magic)));
@@ -138,7 +99,7 @@ describe("magic link, end to end", () => {
   });
 
   test("bad input is a 400 naming the field", async () => {
-    const res = await call<{ error: string; code: string }>("/auth/signup", post({ email: "not-an-email" }));
+    const res = await signup({ email: "not-an-email" });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("unprocessable_entity");
     expect(res.body.error).toContain("email");
@@ -216,7 +177,7 @@ describe("refresh and logout", () => {
     const refreshed = await call<{ access_token: string }>("/auth/refresh", post({ refresh_token: pair.refresh_token }));
     expect(refreshed.status).toBe(200);
     expect(Object.keys(refreshed.body)).toEqual(["access_token"]);
-    secrets.push({ value: refreshed.body.access_token, issuedIn: refreshed.index });
+    ledger.issued(refreshed.index, refreshed.body.access_token);
     const me = await call<{ email: string }>("/api/account/me", bearer(refreshed.body.access_token));
     expect(me.body.email).toBe(email);
 
@@ -252,24 +213,24 @@ describe("throttling", () => {
   test("the sixth link for one e-mail within an hour is 429 with Retry-After", async () => {
     const email = uniqueEmail("busy");
     for (let i = 0; i < 5; i++) await requestLink(email);
-    const res = await call<{ error: string; code: string }>("/auth/signup", post({ email }));
+    const res = await signup({ email });
     expect(res.status).toBe(429);
     expect(res.body.code).toBe("rate_limited");
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another address from the same client is unaffected.
-    expect((await call("/auth/signup", post({ email: uniqueEmail("calm") }))).status).toBe(200);
+    expect((await signup({ email: uniqueEmail("calm") })).status).toBe(200);
   });
 
   test("the 31st request from one client address within an hour is 429", async () => {
     const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-    await t.platform.services.limiter.reset(signupThrottleKeys({ email: "", ip }).ip);
+    await resetSignupThrottle(t, ip);
     const from = { "x-forwarded-for": ip };
     for (let i = 0; i < 30; i++) {
-      const ok = await call<Signup>("/auth/signup", post({ email: uniqueEmail("spray") }, from));
+      const ok = await signup({ email: uniqueEmail("spray") }, from);
       expect(ok.status).toBe(200);
-      secrets.push({ value: ok.body.magic_token as string, issuedIn: ok.index });
+      ledger.issued(ok.index, ok.body.magic_token as string);
     }
-    const res = await call("/auth/signup", post({ email: uniqueEmail("spray") }, from));
+    const res = await signup({ email: uniqueEmail("spray") }, from);
     expect(res.status).toBe(429);
   });
 });
@@ -277,19 +238,7 @@ describe("throttling", () => {
 describe("secrets at rest and in logs", () => {
   test("no secret appears outside the response that issued it, and no hash appears anywhere", async () => {
     const auditRows = JSON.stringify(await t.platform.services.db.select().from(auditLog));
-    expect(secrets.length).toBeGreaterThan(20);
-    for (const { value, issuedIn } of secrets) {
-      const hash = sha256(value);
-      responses.forEach((text, i) => {
-        if (i !== issuedIn) expect(text.includes(value)).toBe(false);
-        expect(text.includes(hash)).toBe(false);
-      });
-      for (const line of t.logs) {
-        expect(line.includes(value)).toBe(false);
-        expect(line.includes(hash)).toBe(false);
-      }
-      expect(auditRows.includes(value)).toBe(false);
-      expect(auditRows.includes(hash)).toBe(false);
-    }
+    expect(ledger.secrets.length).toBeGreaterThan(20);
+    ledger.expectNoLeaks({ logs: t.logs, extra: [auditRows] });
   });
 });

@@ -1,58 +1,32 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { z } from "zod";
 import { queryAudit } from "../../src/domains/audit/service.ts";
 import { computeRouteFor } from "../../src/domains/rate-limits/compute-routes.ts";
 import { AUTO_BAN, COMPUTE_LIMITS } from "../../src/domains/rate-limits/limits.ts";
-import { appRouter } from "../../src/router.ts";
-import { router } from "../../src/trpc/init.ts";
-import { publicProcedure } from "../../src/trpc/procedures.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
+import { banList, computeFixtureRouter, freshIp, fromIp } from "../support/identity-helpers.ts";
 
 /**
  * Compute (document 004): per IP and endpoint, auto-ban after 10 violations in an hour. The real
- * compute routes belong to the compute domain; these fixtures stand in for two of them.
+ * compute routes belong to the compute domain; fixtures stand in for two of them (/tiers, wallets).
  */
-const computeFixtures = router({
-  health: appRouter._def.record.health,
-  admin: appRouter._def.record.admin,
-  fixture: router({
-    tiers: publicProcedure
-      .meta({ rest: { method: "GET", path: "/tiers", surface: "compute" } })
-      .query(() => ({ tiers: [] as number[] })),
-    generateWallet: publicProcedure
-      .meta({ rest: { method: "POST", path: "/agents/generate-wallet", surface: "compute" } })
-      .input(z.object({ agentId: z.string().optional() }).optional())
-      .mutation(() => ({ address: "0x0000000000000000000000000000000000000001" })),
-  }),
-});
 
 let t: TestPlatform;
 let adminKey: string;
-const bannedIps: string[] = [];
+const bans = banList();
 beforeAll(async () => {
-  t = await startTestPlatform({ env: { TRUSTED_PROXIES: "127.0.0.1" }, router: computeFixtures });
+  t = await startTestPlatform({ env: { TRUSTED_PROXIES: "127.0.0.1" }, router: computeFixtureRouter });
   adminKey = (await createUserWithKey(t, { role: "admin" })).key;
 });
 afterAll(async () => {
   // Leave no ban behind on a shared Redis.
-  for (const ip of bannedIps) await t.platform.services.limiter.unban(`ip:${ip}`);
+  await bans.liftAll(t);
   await t.stop();
 });
 
-let ipCounter = 0;
-function freshIp(): string {
-  const [a, b] = crypto.getRandomValues(new Uint8Array(2));
-  return `198.18.${a}.${(((b ?? 0) + ++ipCounter) % 254) + 1}`;
-}
-
-const from = (ip: string, init: RequestInit = {}): RequestInit => ({
-  ...init,
-  headers: { ...(init.headers as Record<string, string>), "x-forwarded-for": ip },
-});
-const wallet = (ip: string) => t.request("/agents/generate-wallet", from(ip, { method: "POST" }));
+const wallet = (ip: string) => t.request("/agents/generate-wallet", fromIp(ip, { method: "POST" }));
 const asAdmin = (ip: string, init: RequestInit = {}) =>
-  from(ip, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${adminKey}` } });
+  fromIp(ip, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${adminKey}` } });
 
 async function drain(res: Response): Promise<Response> {
   await res.arrayBuffer();
@@ -110,12 +84,12 @@ describe("per IP, per endpoint", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
 
     // Other endpoints and other addresses keep their own budgets.
-    const tiers = await t.request("/tiers", from(ip));
+    const tiers = await t.request("/tiers", fromIp(ip));
     expect(tiers.status).toBe(200);
     expect(tiers.headers.get("x-ratelimit-limit")).toBe("100");
     expect((await drain(await wallet(freshIp()))).status).toBe(200);
     // /health is unlimited: no counting, no headers.
-    const health = await t.request("/health", from(ip));
+    const health = await t.request("/health", fromIp(ip));
     expect(health.status).toBe(200);
     expect(health.headers.get("x-ratelimit-limit")).toBeNull();
 
@@ -136,19 +110,18 @@ describe("per IP, per endpoint", () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get("x-ratelimit-limit")).toBe("20");
     // Unauthenticated requests count too: brute-forcing admin keys is what the limit is for.
-    const anonymous = await t.request("/admin/bans", from(ip));
+    const anonymous = await t.request("/admin/bans", fromIp(ip));
     expect(anonymous.status).toBe(429);
   });
 });
 
 describe("auto-ban", () => {
   test("10 violations ban the IP for an hour: 403 everywhere but /health, until an admin unbans", async () => {
-    const ip = freshIp();
-    bannedIps.push(ip);
+    const ip = bans.add(freshIp());
     const statuses = await violate(ip, 10);
     expect(statuses).toEqual([200, 200, 200, ...Array(10).fill(429)]);
 
-    const refused = await t.request("/tiers", from(ip));
+    const refused = await t.request("/tiers", fromIp(ip));
     expect(refused.status).toBe(403);
     expect((await json<{ error: string }>(refused)).error).toContain("banned");
     const retryAfter = Number(refused.headers.get("retry-after"));
@@ -158,7 +131,7 @@ describe("auto-ban", () => {
     expect((await drain(await wallet(ip))).status).toBe(403);
     // Even an admin's key does not help a banned address, and refusals are not new violations.
     expect((await drain(await t.request("/admin/bans", asAdmin(ip)))).status).toBe(403);
-    expect((await drain(await t.request("/health", from(ip)))).status).toBe(200);
+    expect((await drain(await t.request("/health", fromIp(ip)))).status).toBe(200);
 
     const db = t.platform.services.db;
     const violations = await queryAudit(db, { action: "rate_limit.violation", subject: ip, limit: 50 });
@@ -178,7 +151,7 @@ describe("auto-ban", () => {
     const lifted = await t.request(`/admin/bans/${ip}`, asAdmin(adminIp, { method: "DELETE" }));
     expect(await json(lifted)).toEqual({ ip, removed: true });
     // Access is back at once, with a fresh budget.
-    expect((await drain(await t.request("/tiers", from(ip)))).status).toBe(200);
+    expect((await drain(await t.request("/tiers", fromIp(ip)))).status).toBe(200);
     expect((await drain(await wallet(ip))).status).toBe(200);
     const removal = await queryAudit(db, { action: "ban.remove", subject: ip, limit: 5 });
     expect(removal.items[0]).toMatchObject({ outcome: "success", details: { was_banned: true } });
@@ -187,13 +160,12 @@ describe("auto-ban", () => {
   test("fewer than 10 violations is no ban", async () => {
     const ip = freshIp();
     expect(await violate(ip, 9)).toEqual([200, 200, 200, ...Array(9).fill(429)]);
-    expect((await drain(await t.request("/tiers", from(ip)))).status).toBe(200);
+    expect((await drain(await t.request("/tiers", fromIp(ip)))).status).toBe(200);
     expect(await t.platform.services.limiter.isBanned(`ip:${ip}`)).toBeNull();
   });
 
   test("an admin's manual ban refuses the IP the same way", async () => {
-    const ip = freshIp();
-    bannedIps.push(ip);
+    const ip = bans.add(freshIp());
     const created = await t.request(
       "/admin/bans",
       asAdmin(freshIp(), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ip, duration_minutes: 5 }) }),
@@ -202,7 +174,7 @@ describe("auto-ban", () => {
     const body = await json<{ ip: string; until: string }>(created);
     expect(body.ip).toBe(ip);
     expect(Date.parse(body.until)).toBeGreaterThan(Date.now() + 290_000);
-    expect((await drain(await t.request("/tiers", from(ip)))).status).toBe(403);
-    expect((await drain(await t.request("/health", from(ip)))).status).toBe(200);
+    expect((await drain(await t.request("/tiers", fromIp(ip)))).status).toBe(403);
+    expect((await drain(await t.request("/health", fromIp(ip)))).status).toBe(200);
   });
 });

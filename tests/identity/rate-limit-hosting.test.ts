@@ -8,6 +8,7 @@ import { router } from "../../src/trpc/init.ts";
 import { authedProcedure } from "../../src/trpc/procedures.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
+import { freshIp } from "../support/identity-helpers.ts";
 
 /** Hosting (document 003): 100 requests per minute per API key, headers on every response. */
 const hostingFixtures = router({
@@ -25,13 +26,6 @@ beforeAll(async () => {
   t = await startTestPlatform({ env: { TRUSTED_PROXIES: "127.0.0.1" }, router: hostingFixtures });
 });
 afterAll(() => t.stop());
-
-let ipCounter = 0;
-/** A client address no other test (or earlier run on a shared Redis) has used. */
-function freshIp(): string {
-  const [a, b] = crypto.getRandomValues(new Uint8Array(2));
-  return `198.19.${a}.${(((b ?? 0) + ++ipCounter) % 254) + 1}`;
-}
 
 function health(options: { key?: string; ip: string }) {
   const headers: Record<string, string> = { "x-forwarded-for": options.ip };
@@ -57,7 +51,7 @@ describe("hosting: 100 requests per minute per API key", () => {
   test("the headers count down; the 101st request is 429 in the hosting envelope", async () => {
     expect(HOSTING_LIMIT).toEqual({ limit: 100, windowMs: 60_000 });
     const { key } = await createUserWithKey(t);
-    const ip = freshIp();
+    const ip = freshIp("198.19");
     const nowSeconds = Math.floor(Date.now() / 1000);
 
     const remaining: number[] = [];
@@ -83,7 +77,7 @@ describe("hosting: 100 requests per minute per API key", () => {
     expect(body.error.request_id).toBe(refused.headers.get("x-request-id") ?? "");
 
     // The same key from another address is still refused: the budget is the key's.
-    expect((await health({ key, ip: freshIp() })).status).toBe(429);
+    expect((await health({ key, ip: freshIp("198.19") })).status).toBe(429);
     // The same procedure over tRPC draws on the same budget.
     const viaTrpc = createClient({ url: t.url, token: key }).health.hosting.query();
     const error = await viaTrpc.then(() => null, (e: unknown) => e);
@@ -94,18 +88,18 @@ describe("hosting: 100 requests per minute per API key", () => {
   test("each key, and each unauthenticated address, has its own budget", async () => {
     const one = await createUserWithKey(t);
     const two = await createUserWithKey(t);
-    const ip = freshIp();
+    const ip = freshIp("198.19");
     for (let i = 0; i < 3; i++) await (await health({ key: one.key, ip })).arrayBuffer();
     expect(limitHeaders(await health({ key: one.key, ip })).remaining).toBe(96);
     expect(limitHeaders(await health({ key: two.key, ip })).remaining).toBe(99);
     // Without a key (or with one that does not resolve) the address is the bucket.
     expect(limitHeaders(await health({ ip })).remaining).toBe(99);
     expect(limitHeaders(await health({ ip, key: "oc_live_notavalidkeynotavalidkey" })).remaining).toBe(98);
-    expect(limitHeaders(await health({ ip: freshIp() })).remaining).toBe(99);
+    expect(limitHeaders(await health({ ip: freshIp("198.19") })).remaining).toBe(99);
   });
 
   test("errors carry the headers too: 401, 422 and the authed route's own budget", async () => {
-    const ip = freshIp();
+    const ip = freshIp("198.19");
     const unauthenticated = await t.request("/api/v1/fixture-echo", post({ n: 1 }, ip));
     expect(unauthenticated.status).toBe(401);
     expect(limitHeaders(unauthenticated)).toMatchObject({ limit: 100, remaining: 99 });

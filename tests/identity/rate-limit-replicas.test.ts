@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { z } from "zod";
-import { appRouter } from "../../src/router.ts";
-import { router } from "../../src/trpc/init.ts";
-import { publicProcedure } from "../../src/trpc/procedures.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
+import { banList, computeFixtureRouter, freshIp, fromIp } from "../support/identity-helpers.ts";
 
 /**
  * Two replicas sharing Redis enforce one budget and one ban list. Needs REDIS_URL: without it
@@ -12,41 +9,24 @@ import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
  */
 const redis = Boolean(process.env.REDIS_URL);
 
-const fixtures = router({
-  health: appRouter._def.record.health,
-  admin: appRouter._def.record.admin,
-  fixture: router({
-    generateWallet: publicProcedure
-      .meta({ rest: { method: "POST", path: "/agents/generate-wallet", surface: "compute" } })
-      .input(z.object({}).optional())
-      .mutation(() => ({ address: "0x0000000000000000000000000000000000000002" })),
-  }),
-});
-
 let a: TestPlatform;
 let b: TestPlatform;
-const banned: string[] = [];
+const bans = banList();
 beforeAll(async () => {
   if (!redis) return;
   const env = { TRUSTED_PROXIES: "127.0.0.1" };
-  a = await startTestPlatform({ env, router: fixtures });
-  b = await startTestPlatform({ env, router: fixtures, database: a.database });
+  a = await startTestPlatform({ env, router: computeFixtureRouter });
+  b = await startTestPlatform({ env, router: computeFixtureRouter, database: a.database });
 });
 afterAll(async () => {
   if (!redis) return;
-  for (const ip of banned) await a.platform.services.limiter.unban(`ip:${ip}`);
+  await bans.liftAll(a);
   await b.stop();
   await a.stop();
 });
 
-let ipCounter = 0;
-function freshIp(): string {
-  const [x, y] = crypto.getRandomValues(new Uint8Array(2));
-  return `198.18.${x}.${(((y ?? 0) + ++ipCounter) % 254) + 1}`;
-}
-
 async function status(t: TestPlatform, path: string, ip: string, init: RequestInit = {}): Promise<number> {
-  const res = await t.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), "x-forwarded-for": ip } });
+  const res = await t.request(path, fromIp(ip, init));
   await res.arrayBuffer();
   return res.status;
 }
@@ -78,8 +58,7 @@ describe.skipIf(!redis)("limits across replicas sharing Redis", () => {
   });
 
   test("an auto-ban earned on A is enforced on B; an unban on B lifts it on A", async () => {
-    const ip = freshIp();
-    banned.push(ip);
+    const ip = bans.add(freshIp());
     const post = { method: "POST" };
     for (let i = 0; i < 13; i++) await status(i % 2 ? a : b, "/agents/generate-wallet", ip, post);
     expect(await status(b, "/agents/generate-wallet", ip, post)).toBe(403);
