@@ -28,7 +28,8 @@ export type DatabaseTarget =
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === "postgres") {
-    const client = new SQL({ url: target.url, max: target.max ?? 10, idleTimeout: 30 });
+    // Pool size: `target.max`, else `?max=` on the URL, else Bun's default (10).
+    const client = new SQL({ url: target.url, idleTimeout: 30, ...(target.max ? { max: target.max } : {}) });
     const db = drizzleBunSql({ client, schema }) as unknown as Db;
     return {
       db,

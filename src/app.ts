@@ -79,8 +79,13 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
     app.route(
       route.meta.method,
       route.routerPath,
-      ({ request, params, set, server }) =>
-        handle(request, params as Record<string, string>, requestInfo(request, String(set.headers["x-request-id"]), server)),
+      ({ request, params, set, server }) => {
+        const requestId = String(set.headers["x-request-id"]);
+        // The REST response sets the header itself. Left here, it would make Elysia copy the
+        // response into a new one with merged headers (~2 µs per request).
+        delete set.headers["x-request-id"];
+        return handle(request, params as Record<string, string>, requestInfo(request, requestId, server));
+      },
       { parse: "none" },
     );
   }

@@ -1,5 +1,6 @@
 import type { Context, RequestInfo } from "../trpc/context.ts";
 import { toAppError } from "../trpc/errors.ts";
+import { procedureCaller } from "./call-procedure.ts";
 import { readRestInput } from "./input.ts";
 import type { RestRoute } from "./routes.ts";
 import { sseResponse } from "./sse.ts";
@@ -14,7 +15,8 @@ export interface RestHandlerDeps {
 
 /** The request → procedure → response path for one route; everything route-specific is precomputed. */
 export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
-  const { meta, procedure, type, procedurePath } = route;
+  const { meta, type, procedurePath } = route;
+  const call = procedureCaller(route.procedure);
   const successStatus = meta.status ?? 200;
   const list = meta.list === true;
   return async function handleRest(
@@ -23,6 +25,8 @@ export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
     info: RequestInfo,
   ): Promise<Response> {
     const ctx = deps.createContext(info);
+    // Every REST response carries its own X-Request-Id (see app.ts): Elysia then passes it through.
+    ctx.responseHeaders.set("x-request-id", info.requestId);
     try {
       const url = new URL(request.url);
       const input = await readRestInput(route, request, url, params);
@@ -30,13 +34,12 @@ export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
       if (type === "subscription" && lastEventId && typeof input === "object" && input !== null) {
         (input as Record<string, unknown>).lastEventId ??= lastEventId;
       }
-      const output: unknown = await procedure({
+      const output = await call({
         ctx,
         path: procedurePath,
         type,
         getRawInput: async () => input,
         signal: request.signal,
-        batchIndex: 0,
       });
       if (type === "subscription") {
         return sseResponse(output as AsyncIterable<unknown>, {
