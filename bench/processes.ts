@@ -82,14 +82,29 @@ async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: stri
 }
 
 /** Runs the load generator in its own process and returns what it measured. */
-export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
-  const proc = Bun.spawn([process.execPath, "run", join(HERE, "loadgen.ts")], {
-    env: { ...process.env, [LOAD_PLAN_ENV]: JSON.stringify(plan) },
+export function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  const limitMs = (plan.warmupSeconds + plan.seconds) * 1000 + 30_000;
+  return runChild("loadgen.ts", LOAD_PLAN_ENV, plan, limitMs, isLoadResult, "load generator");
+}
+
+/**
+ * Runs `bench/<script>` in its own process with `plan` as JSON in the environment variable
+ * `planEnv`, and returns the JSON on the last line it prints; killed after `limitMs`.
+ */
+export async function runChild<Result>(
+  script: string,
+  planEnv: string,
+  plan: unknown,
+  limitMs: number,
+  isResult: (value: unknown) => value is Result,
+  label: string,
+): Promise<Result> {
+  const proc = Bun.spawn([process.execPath, "run", join(HERE, script)], {
+    env: { ...process.env, [planEnv]: JSON.stringify(plan) },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "inherit",
   });
-  const limitMs = (plan.warmupSeconds + plan.seconds) * 1000 + 30_000;
   const timer = setTimeout(() => proc.kill("SIGKILL"), limitMs);
   const [text, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
   clearTimeout(timer);
@@ -100,8 +115,6 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   } catch {
     parsed = undefined;
   }
-  if (code !== 0 || !isLoadResult(parsed)) {
-    throw new Error(`load generator failed (exit ${code}): ${text.slice(0, 500)}`);
-  }
+  if (code !== 0 || !isResult(parsed)) throw new Error(`${label} failed (exit ${code}): ${text.slice(0, 500)}`);
   return parsed;
 }

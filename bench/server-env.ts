@@ -3,16 +3,21 @@ import type { BenchBackend } from "./backend.ts";
 import type { ServerSpec } from "./cases.ts";
 import type { BenchOptions } from "./options.ts";
 
-/**
- * The environment a benchmark server runs with: production mode, loopback, warn-level logs,
- * in-process events and limits (REDIS_URL cleared), 127.0.0.1 trusted as a proxy so the load
- * generator's X-Forwarded-For spreads per-IP rate limits over many clients.
- */
+/** The environment a server of `bun run bench` runs with (see benchServerEnv). */
 export function serverEnv(server: ServerSpec, caseCount: number, backend: BenchBackend, options: BenchOptions) {
   const lifetime = caseCount * 2 * (options.warmupSeconds + options.seconds + 30) + 300;
+  return benchServerEnv(backend.env, server.procedures, Math.ceil(lifetime));
+}
+
+/**
+ * The environment a benchmark's platform server runs with: production mode, loopback, warn-level
+ * logs, in-process events and limits (REDIS_URL cleared), 127.0.0.1 trusted as a proxy so the load
+ * generator's X-Forwarded-For spreads per-IP rate limits over many clients.
+ */
+export function benchServerEnv(backendEnv: Record<string, string>, procedures: number, lifetimeSeconds: number) {
   return {
     ...process.env,
-    ...backend.env,
+    ...backendEnv,
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     PORT: "0",
@@ -21,8 +26,8 @@ export function serverEnv(server: ServerSpec, caseCount: number, backend: BenchB
     REDIS_URL: "",
     TRUSTED_PROXIES: "127.0.0.1",
     SHUTDOWN_GRACE_MS: "2000",
-    BENCH_PROCEDURES: String(server.procedures),
-    BENCH_MAX_LIFETIME_S: String(Math.ceil(lifetime)),
+    BENCH_PROCEDURES: String(procedures),
+    BENCH_MAX_LIFETIME_S: String(lifetimeSeconds),
   };
 }
 
