@@ -133,6 +133,23 @@ for (const backend of backends) {
       expect(seen).toEqual([1, 2, 3]);
     });
 
+    test("stream().ready: a publish made after it, from another bus on the same backend, is delivered", async () => {
+      const bus = newBus(backend.redisUrl);
+      // The memory bus is one process: its "other replica" is itself.
+      const publisher = backend.redisUrl ? newBus(backend.redisUrl) : bus;
+      const controller = new AbortController();
+      const stream = bus.stream("after-ready", controller.signal);
+      await stream.ready;
+      await publisher.publish("after-ready", "first");
+      expect(await stream.next()).toEqual({ value: "first", done: false });
+      controller.abort();
+      expect(await stream.next()).toEqual({ value: undefined, done: true });
+
+      const ended = bus.stream("after-ready", AbortSignal.abort());
+      await ended.ready; // resolves for a stream that never subscribed, too
+      expect(await ended.next()).toEqual({ value: undefined, done: true });
+    });
+
     test("stream() with an aborted signal ends at once; return() ends it", async () => {
       const bus = newBus(backend.redisUrl);
       const aborted = AbortSignal.abort();

@@ -16,7 +16,11 @@ export interface SessionEvent {
   data: Record<string, unknown> | null;
 }
 
-const RECHECK_MS = 2_000;
+/**
+ * Redis pub/sub drops what is published while a subscriber reconnects; the table is the truth, so
+ * a stream quiet this long reads it once. (Subscription latency is covered by `ready`.)
+ */
+const RECHECK_MS = 30_000;
 
 export function sessionTopic(sessionId: string): string {
   return `session:${sessionId}`;
@@ -75,16 +79,16 @@ export async function* streamSessionEvents(deps: {
   afterSeq: number;
   signal: AbortSignal;
 }): AsyncGenerator<SessionEvent> {
-  const live = deps.bus.stream(sessionTopic(deps.sessionId), deps.signal)[Symbol.asyncIterator]();
+  const live = deps.bus.stream(sessionTopic(deps.sessionId), deps.signal);
   let last = deps.afterSeq;
   try {
+    // Live before the history read: an event appended meanwhile is in one or the other.
+    await live.ready;
     for (const event of await listSessionEvents(deps.db, deps.sessionId, last)) {
       yield event;
       last = Number(event.id);
       if (TERMINAL_EVENTS.has(event.type)) return;
     }
-    // The live subscription may become effective a moment after the history read (Redis), so
-    // the table is also checked whenever the stream has been quiet for a while.
     let pending: Promise<IteratorResult<unknown>> | undefined;
     while (!deps.signal.aborted) {
       pending ??= live.next();
@@ -109,7 +113,7 @@ export async function* streamSessionEvents(deps: {
       }
     }
   } finally {
-    await live.return?.();
+    await live.return();
   }
 }
 

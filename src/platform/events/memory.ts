@@ -2,7 +2,7 @@ import type { Logger } from "../logger.ts";
 import { decodePayload, encodePayload } from "./codec.ts";
 import { Fanout } from "./fanout.ts";
 import { TopicStream } from "./stream.ts";
-import type { EventBus, EventListener, Unsubscribe } from "./types.ts";
+import type { EventBus, EventStream, EventListener, Unsubscribe } from "./types.ts";
 
 /** In-process bus: one process, no network. Listeners run inside `publish`, before it resolves. */
 export class MemoryEventBus implements EventBus {
@@ -27,7 +27,7 @@ export class MemoryEventBus implements EventBus {
     };
   }
 
-  stream(topic: string, signal: AbortSignal): AsyncIterable<unknown> {
+  stream(topic: string, signal: AbortSignal): EventStream {
     return new TopicStream((t, l) => this.subscribe(t, l), topic, [signal, this.closed.signal], this.options);
   }
 

@@ -4,7 +4,7 @@ import { Fanout } from "./fanout.ts";
 import { CommandConnection } from "../redis-connection.ts";
 import { RedisSubscriber } from "./redis-subscriber.ts";
 import { TopicStream } from "./stream.ts";
-import type { EventBus, EventListener, Unsubscribe } from "./types.ts";
+import type { EventBus, EventStream, EventListener, Unsubscribe } from "./types.ts";
 
 /**
  * Redis pub/sub: topic `t` is channel `${channelPrefix}${t}`. A publish goes through Redis even to
@@ -57,7 +57,7 @@ export class RedisEventBus implements EventBus {
     };
   }
 
-  stream(topic: string, signal: AbortSignal): AsyncIterable<unknown> {
+  stream(topic: string, signal: AbortSignal): EventStream {
     return new TopicStream((t, l) => this.subscribe(t, l), topic, [signal, this.closed.signal], this.options);
   }
 

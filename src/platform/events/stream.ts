@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import type { EventBus } from "./types.ts";
+import type { EventBus, EventStream } from "./types.ts";
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
@@ -14,14 +14,14 @@ export interface StreamOptions {
  * first `next()` are kept. The buffer is bounded: a consumer that falls `maxBuffered` events behind
  * loses the oldest ones (logged once).
  */
-export class TopicStream implements AsyncIterableIterator<unknown> {
+export class TopicStream implements EventStream {
   private buffer: unknown[] = [];
   private head = 0;
   private readonly waiters: ((result: IteratorResult<unknown>) => void)[] = [];
   private done = false;
   private failure: { error: unknown } | null = null;
   private unsubscribe: (() => Promise<void>) | null = null;
-  private readonly ready: Promise<void>;
+  readonly ready: Promise<void>;
   private warnedOverflow = false;
   private readonly signal: AbortSignal;
   private readonly onAbort = () => void this.finish();

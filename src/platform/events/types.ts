@@ -22,6 +22,16 @@ export interface EventBus {
    * Events of `topic` as an async iterator: subscribes at once (not on first pull), buffers events
    * between pulls and ends when `signal` aborts, when the consumer breaks out, or when the bus closes.
    */
-  stream(topic: string, signal: AbortSignal): AsyncIterable<unknown>;
+  stream(topic: string, signal: AbortSignal): EventStream;
   close(): Promise<void>;
+}
+
+export interface EventStream extends AsyncIterableIterator<unknown> {
+  /**
+   * Resolves once the subscription is live (or the stream has ended; it never rejects): whatever
+   * is published after it reaches this stream, so a reader can take history from elsewhere first.
+   */
+  readonly ready: Promise<void>;
+  /** Ends the stream and drops its subscription. */
+  return(): Promise<IteratorResult<unknown>>;
 }
