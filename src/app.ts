@@ -7,6 +7,7 @@ import { handleSignedBlobRequest } from "./platform/blobs/signed-url.ts";
 import { DOCS_HTML, scalarScriptPath } from "./rest/docs.ts";
 import { createRestHandler } from "./rest/handler.ts";
 import { buildOpenApiDocument } from "./rest/openapi.ts";
+import { rateLimitErrors } from "./domains/rate-limits/documented-errors.ts";
 import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
 import { collectRestRoutes } from "./rest/routes.ts";
 import { renderError, surfaceForPath } from "./rest/surfaces.ts";
@@ -28,7 +29,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
   const { config, logger } = services;
   const routes = collectRestRoutes(router);
   const openapiJson = JSON.stringify(
-    buildOpenApiDocument(routes, { title: "Agent Cloud API", version: VERSION, serverUrl: config.publicUrl }),
+    buildOpenApiDocument(routes, { title: "Agent Cloud API", version: VERSION, serverUrl: config.publicUrl }, rateLimitErrors),
   );
   const scalarScript = Bun.file(scalarScriptPath());
   const createContext = (info: RequestInfo) => createContextInner(services, info);

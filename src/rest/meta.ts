@@ -28,6 +28,11 @@ export interface RestMeta {
   binary?: { base64Field: string; contentType: string };
   /** Server-Sent Events route (subscription procedures): field of each event naming its SSE `event:`. */
   sseEventField?: string;
+  /**
+   * Error statuses this route answers beyond the ones every route documents (validation, 401 with
+   * auth, 404 with path parameters, 500), each with when it happens: `{ 429: "…", 503: "…" }`.
+   */
+  errors?: Readonly<Record<number, string>>;
 }
 
 export interface ProcedureMeta {

@@ -1,4 +1,4 @@
-import type { AuthScheme, Surface } from "./meta.ts";
+import type { AuthScheme, RestMeta, Surface } from "./meta.ts";
 import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
 
 /**
@@ -8,11 +8,13 @@ import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
 export function buildOpenApiDocument(
   routes: RestRoute[],
   info: { title: string; version: string; serverUrl?: string },
+  /** Error statuses a route gets from policies outside its procedure (the surfaces' rate limits). */
+  policyErrors: (meta: RestMeta) => Readonly<Record<number, string>> = () => ({}),
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const operations = (paths[route.openapiPath] ??= {});
-    operations[route.meta.method.toLowerCase()] = operationFor(route);
+    operations[route.meta.method.toLowerCase()] = operationFor(route, policyErrors(route.meta));
   }
   return {
     openapi: "3.1.0",
@@ -104,7 +106,7 @@ const ERROR_SCHEMA_BY_SURFACE: Record<Surface, string> = {
   compute: "PlainError",
 };
 
-function operationFor(route: RestRoute): Record<string, unknown> {
+function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, string>>): Record<string, unknown> {
   const { meta } = route;
   const inputSchema = route.input ? jsonSchemaOf(route.input, "input") : undefined;
   const properties = inputSchema?.properties ?? {};
@@ -150,6 +152,9 @@ function operationFor(route: RestRoute): Record<string, unknown> {
   };
   if (meta.auth?.length) responses["401"] = errorResponse("Missing or invalid credentials.");
   if (route.pathParams.length) responses["404"] = errorResponse("Not found (or not yours).");
+  for (const [status, description] of Object.entries({ ...policyErrors, ...meta.errors })) {
+    responses[status] = errorResponse(description);
+  }
   return {
     operationId: route.procedurePath,
     summary: meta.summary,

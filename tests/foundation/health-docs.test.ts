@@ -47,6 +47,26 @@ describe("OpenAPI and docs", () => {
     expect(doc.paths["/api/v1/health"]?.get?.responses["422"]).toBeDefined();
   });
 
+  test("each operation documents the errors it answers: surface rate limits, bans, admin, capacity", async () => {
+    const doc = await json<{ paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> }>(
+      await t.request("/openapi.json"),
+    );
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
+    // Hosting: 100 per minute per key on every route.
+    expect(statuses("/api/v1/health", "get")).toContain("429");
+    expect(doc.paths["/api/v1/health"]?.get?.responses["429"]?.description).toContain("100 per minute");
+    // Compute: /health is unlimited and reachable when banned; /admin/* is limited, banned IPs and non-admins get 403.
+    expect(statuses("/health", "get")).toEqual(["200", "400", "500"]);
+    expect(statuses("/admin/bans", "get")).toEqual(expect.arrayContaining(["401", "403", "429"]));
+    expect(doc.paths["/admin/bans"]?.get?.responses["403"]?.description).toContain("not a platform admin");
+    expect(doc.paths["/admin/bans"]?.get?.responses["429"]?.description).toContain("20 per minute");
+    // Mobile: session limits and capacity, and the gateway's "not active".
+    expect(statuses("/api/sessions", "post")).toEqual(expect.arrayContaining(["201", "401", "429", "503"]));
+    expect(statuses("/api/sessions/{id}/shell", "post")).toEqual(expect.arrayContaining(["404", "409"]));
+    expect(statuses("/auth/signup", "post")).toEqual(expect.arrayContaining(["403", "429"]));
+    expect(statuses("/api/skills/{name}/share", "get")).toContain("503");
+  });
+
   test("/docs renders Scalar's reference from a locally served script", async () => {
     const page = await t.request("/docs");
     expect(page.headers.get("content-type")).toContain("text/html");

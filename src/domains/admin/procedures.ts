@@ -31,9 +31,11 @@ function actorOf(ctx: Context & { auth: { userId: string } }): AdminActor {
   return { userId: ctx.auth.userId, ip: canonicalIp(ctx.request.ip), requestId: ctx.request.requestId };
 }
 
+const adminErrors = { 403: "The caller is not a platform admin, or its IP is banned." };
+
 export const adminProcedures = {
   listBans: adminProcedure
-    .meta({ rest: { method: "GET", path: "/admin/bans", surface: "compute", auth: ["bearer"], tags, summary: "List IP bans", description: policy } })
+    .meta({ rest: { method: "GET", path: "/admin/bans", surface: "compute", auth: ["bearer"], tags, summary: "List IP bans", description: policy, errors: adminErrors } })
     .output(ZBanList)
     .query(async ({ ctx }) => ({ bans: await listIpBans(ctx.services.limiter) })),
 
@@ -48,6 +50,7 @@ export const adminProcedures = {
         tags,
         summary: "Ban an IP from the compute API",
         description: `Replaces any current ban of the address. ${policy}`,
+        errors: adminErrors,
       },
     })
     .input(ZBanInput)
@@ -70,6 +73,7 @@ export const adminProcedures = {
         tags,
         summary: "Lift an IP ban",
         description: `Also forgets the address's violations and compute rate-limit counters. ${policy}`,
+        errors: adminErrors,
       },
     })
     .input(ZUnbanInput)

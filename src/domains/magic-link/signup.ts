@@ -16,6 +16,10 @@ export const signup = publicProcedure
         "While REQUIRE_INVITES is on, a new account needs a valid unused `invite_code` (403 otherwise); " +
         "existing accounts and ADMIN_EMAILS sign in without one. Limited to 5 requests per hour per " +
         "e-mail and 30 per hour per client IP (429 with Retry-After).",
+      errors: {
+        403: "Invites are required and the invite code is missing, unknown, used or revoked.",
+        429: "Too many sign-ups for this e-mail or from this IP; Retry-After says when to try again.",
+      },
     },
   })
   .input(ZSignupInput)

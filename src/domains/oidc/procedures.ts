@@ -40,6 +40,7 @@ export const oidcProcedures = {
         tags,
         summary: "Initiate GitHub OAuth or generic OIDC flow",
         description: `${providerDoc} Redirects to the provider with state and PKCE (S256; plus a nonce for OIDC), kept in a 10-minute encrypted HttpOnly cookie. \`return_to\`: a same-origin relative path to land on afterwards.`,
+        errors: { 503: "This sign-in provider is not configured." },
       },
     })
     .input(ZOidcStartInput)
@@ -65,6 +66,7 @@ export const oidcProcedures = {
         tags,
         summary: "GitHub OAuth or generic OIDC callback",
         description: `${providerDoc} Checks state, exchanges the code, proves the identity (OIDC: ID token against the provider's JWKS, iss/aud/nonce/exp) and links it to a user by verified e-mail only (403 otherwise). Sets the session cookie and redirects to \`return_to\` or \`/\`.`,
+        errors: { 403: "The provider did not verify the e-mail address that would link this identity.", 503: "This sign-in provider is not configured." },
       },
     })
     .input(ZOidcCallbackInput)

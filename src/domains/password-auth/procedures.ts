@@ -34,6 +34,7 @@ export const passwordAuthProcedures = {
         summary: "Register a new account",
         description:
           "Creates an account with a username (3-32 of a-z 0-9 _ -, stored lower-cased), e-mail and password (10-256 characters), and signs it in with the session cookie. 409 when the e-mail or username is taken.",
+        errors: { 409: "The e-mail or username is already taken." },
       },
     })
     .input(ZRegisterInput)
@@ -58,6 +59,7 @@ export const passwordAuthProcedures = {
         summary: "Login with username/password",
         description:
           "`username` takes a username or an e-mail address (`email` works too). Sets the session cookie (HttpOnly, SameSite=Lax). Wrong credentials: 401. Throttled per account (5 attempts / 15 min) and per IP (30 failures / 15 min): 429 with Retry-After.",
+        errors: { 429: "Too many attempts for this account or from this IP; Retry-After says when to try again." },
       },
     })
     .input(ZLoginInput)

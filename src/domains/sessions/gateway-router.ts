@@ -20,7 +20,14 @@ import { ZSessionIdInput } from "./sessions.types.ts";
 
 type Authed = Context & { auth: Principal };
 const rest = (method: "GET" | "POST", action: string, summary: string): { rest: RestMeta } => ({
-  rest: { method, path: `/api/sessions/:id/${action}`, surface: "mobile", summary, auth: ["bearer"] },
+  rest: {
+    method,
+    path: `/api/sessions/:id/${action}`,
+    surface: "mobile",
+    summary,
+    auth: ["bearer"],
+    errors: { 409: "The session is not active: the device is reachable only while it is." },
+  },
 });
 const call = (ctx: Authed, sessionId: string) => ({ services: ctx.services, userId: ctx.auth.userId, sessionId, requestId: ctx.request.requestId });
 

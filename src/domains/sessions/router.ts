@@ -26,6 +26,10 @@ export const sessionsRouter = router({
         summary: "Allocate a device and start a session",
         description: "Limits: 1 active session and 5 per hour per user (429); no capacity or engine down (503).",
         auth: bearer,
+        errors: {
+          429: "A session is already live, or 5 were started in the last hour; Retry-After says when to try again.",
+          503: "No device capacity, or the container engine is not reachable; Retry-After: 30.",
+        },
       },
     })
     .output(ZSessionResponse)

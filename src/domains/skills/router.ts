@@ -35,6 +35,7 @@ export const skillsRouter = router({
         summary: "Presigned, time-limited download URL of the latest version",
         description: "503 when sharing is not configured (SKILL_SHARING=false).",
         auth: ["bearer"],
+        errors: { 503: "Skill sharing is not configured." },
       },
     })
     .input(z.object({ name: ZSkillName }))
