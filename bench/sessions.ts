@@ -51,6 +51,8 @@ const platformEnv = {
   CONTAINER_DRIVER: "simulator",
   // Capacity is not what is measured; every session is ended before its user starts another.
   DEVICE_CAPACITY: "1000",
+  // The fan-out's subscribers are all one user's.
+  SESSION_STREAMS_PER_USER: String(options.subscribers),
 };
 
 const phases: LifecyclePhase[] = [];

@@ -92,6 +92,8 @@ const ZEnv = z.object({
   /** Lease of a device allocation job; a crashed worker's allocation resumes after it. */
   SESSION_ALLOCATE_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   SESSIONS_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  /** Open event streams (SSE, tRPC subscriptions) per user and process. */
+  SESSION_STREAMS_PER_USER: z.coerce.number().int().min(1).default(20),
   SKILL_SHARING: z
     .enum(["true", "false", "1", "0"])
     .default("true")
@@ -136,6 +138,7 @@ export interface Config {
     capacity: number;
     bootTimeoutS: number;
     sessionsPerHour: number;
+    streamsPerUser: number;
     reconcileMs: number;
     allocateLeaseMs: number;
   };
@@ -206,6 +209,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       capacity: e.DEVICE_CAPACITY,
       bootTimeoutS: e.DEVICE_BOOT_TIMEOUT_S,
       sessionsPerHour: e.SESSIONS_PER_HOUR,
+      streamsPerUser: e.SESSION_STREAMS_PER_USER,
       reconcileMs: e.SESSION_RECONCILE_MS,
       allocateLeaseMs: e.SESSION_ALLOCATE_LEASE_MS,
     },

@@ -1,4 +1,5 @@
 import type { Config } from "../config.ts";
+import { StreamSlots } from "./stream-slots.ts";
 import { openDatabase, type DatabaseHandle } from "../../db/connection.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
 import { databaseTarget } from "../../db/target.ts";
@@ -80,6 +81,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     baseUrl: () => config.publicUrl ?? options.baseUrl(),
     principalCache,
     shutdownSignal: shutdown.signal,
+    sessionStreams: new StreamSlots(config.devices.streamsPerUser),
   };
   let closed = false;
   return {

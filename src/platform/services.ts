@@ -10,6 +10,7 @@ import type { Principal } from "./principal.ts";
 import type { Mailer } from "./mail/types.ts";
 import type { WorkQueue } from "./queue/index.ts";
 import type { RateLimiter } from "./rate-limit/types.ts";
+import type { StreamSlots } from "./stream-slots.ts";
 
 /** Everything a procedure may reach, built once per process by `createServices`. */
 export interface Services {
@@ -33,6 +34,8 @@ export interface Services {
   principalCache: InvalidatingCache<CachedPrincipal>;
   /** Aborted when shutdown begins: long-lived streams end themselves on it. */
   shutdownSignal: AbortSignal;
+  /** Each user's open session event streams in this process (SESSION_STREAMS_PER_USER). */
+  sessionStreams: StreamSlots;
 }
 
 export interface CachedPrincipal {

@@ -66,21 +66,36 @@ export const sessionsRouter = router({
         description: "Each event has an id; reconnect with Last-Event-ID to replay what was missed. A finished session's stream replays its history and closes.",
         auth: bearer,
         sseEventField: "type",
+        errors: { 429: "The user already has SESSION_STREAMS_PER_USER (default 20) streams open." },
       },
     })
     .input(ZSessionEventsInput)
-    // Ownership is checked before the stream is returned, so a stranger gets a 404, not an open stream.
+    // Ownership and the per-user stream limit are checked before the stream is returned, so a
+    // stranger gets a 404 and one stream too many a 429, not an open stream.
     .subscription(async ({ ctx, input, signal }) => {
       await requireOwnSession(ctx.services.db, input.id, ctx.auth.userId);
-      return trackedSessionEvents(ctx, input.id, Number(input.lastEventId ?? 0), signal);
+      const release = ctx.services.sessionStreams.acquire(ctx.auth.userId);
+      // The stream may end before its first pull (the client went away), when its body never runs.
+      signal?.addEventListener("abort", release, { once: true });
+      return trackedSessionEvents(ctx, input.id, Number(input.lastEventId ?? 0), signal, release);
     }),
 
   ...gatewayProcedures,
 });
 
-async function* trackedSessionEvents(ctx: Context, sessionId: string, afterSeq: number, signal: AbortSignal | undefined) {
+async function* trackedSessionEvents(
+  ctx: Context,
+  sessionId: string,
+  afterSeq: number,
+  signal: AbortSignal | undefined,
+  release: () => void,
+) {
   const stop = AbortSignal.any([ctx.services.shutdownSignal, ...(signal ? [signal] : [])]);
-  for await (const event of streamSessionEvents({ db: ctx.services.db, bus: ctx.services.bus, sessionId, afterSeq, signal: stop })) {
-    yield tracked(event.id, event);
+  try {
+    for await (const event of streamSessionEvents({ db: ctx.services.db, bus: ctx.services.bus, sessionId, afterSeq, signal: stop })) {
+      yield tracked(event.id, event);
+    }
+  } finally {
+    release();
   }
 }
