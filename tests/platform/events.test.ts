@@ -140,6 +140,7 @@ for (const backend of backends) {
       const controller = new AbortController();
       const stream = bus.stream("after-ready", controller.signal);
       await stream.ready;
+      expect(bus.resubscriptions).toBe(0);
       await publisher.publish("after-ready", "first");
       expect(await stream.next()).toEqual({ value: "first", done: false });
       controller.abort();
@@ -289,6 +290,8 @@ describe.skipIf(!redisUrl)("event bus on Redis", () => {
       await Bun.sleep(50);
     }
     expect(r.events.length).toBeGreaterThan(0);
+    // Readers that keep history elsewhere are told to look there.
+    expect(bus.resubscriptions).toBe(1);
     // Exactly one subscription after the reconnect: one publish, one delivery.
     r.events.length = 0;
     await bus.publish("resilient", "once");

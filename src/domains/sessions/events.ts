@@ -17,9 +17,11 @@ export interface SessionEvent {
 }
 
 /**
- * Redis pub/sub drops what is published while a subscriber reconnects; the table is the truth, so
- * a stream quiet this long reads it once. (Subscription latency is covered by `ready`.)
+ * The table is the truth; the bus only says when to look. A stream re-reads it when the bus
+ * reports a resubscription (Redis drops what is published while its subscriber reconnects),
+ * checked every GAP_CHECK_MS, and in any case after RECHECK_MS of quiet.
  */
+const GAP_CHECK_MS = 2_000;
 const RECHECK_MS = 30_000;
 
 export function sessionTopic(sessionId: string): string {
@@ -90,13 +92,19 @@ export async function* streamSessionEvents(deps: {
       if (TERMINAL_EVENTS.has(event.type)) return;
     }
     let pending: Promise<IteratorResult<unknown>> | undefined;
+    let resubscriptions = deps.bus.resubscriptions;
+    let lastRead = Date.now();
     while (!deps.signal.aborted) {
       pending ??= live.next();
-      const next = await Promise.race([pending, Bun.sleep(RECHECK_MS).then(() => null)]);
+      const next = await Promise.race([pending, Bun.sleep(GAP_CHECK_MS).then(() => null)]);
       const fromTable: SessionEvent[] = [];
       if (next === null) {
+        if (deps.bus.resubscriptions === resubscriptions && Date.now() - lastRead < RECHECK_MS) continue;
+        resubscriptions = deps.bus.resubscriptions;
+        lastRead = Date.now();
         fromTable.push(...(await listSessionEvents(deps.db, deps.sessionId, last)));
       } else {
+        lastRead = Date.now();
         pending = undefined;
         if (next.done) return;
         const event = next.value as SessionEvent;

@@ -8,6 +8,7 @@ import type { EventBus, EventStream, EventListener, Unsubscribe } from "./types.
 export class MemoryEventBus implements EventBus {
   private readonly fanout: Fanout;
   private readonly closed = new AbortController();
+  readonly resubscriptions = 0;
 
   constructor(private readonly options: { logger: Logger; maxBuffered: number }) {
     this.fanout = new Fanout(options.logger);

@@ -27,6 +27,8 @@ export class RedisSubscriber {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectDelay = RECONNECT_MIN_MS;
   private closed = false;
+  /** Completed resubscriptions after a lost connection. */
+  resubscriptions = 0;
   private readonly handler = (message: string, channel: string) => this.options.onMessage(channel, message);
 
   constructor(
@@ -135,6 +137,7 @@ export class RedisSubscriber {
       this.reconnectTimer = null;
       this.reconcile().then(
         () => {
+          this.resubscriptions++;
           this.reconnectDelay = RECONNECT_MIN_MS;
           this.options.logger.info("event bus subscriber reconnected", { channels: this.live.size });
         },

@@ -31,6 +31,10 @@ export class RedisEventBus implements EventBus {
     });
   }
 
+  get resubscriptions(): number {
+    return this.subscriber.resubscriptions;
+  }
+
   async publish(topic: string, payload: unknown): Promise<void> {
     this.assertOpen();
     const text = encodePayload(payload);

@@ -24,6 +24,12 @@ export interface EventBus {
    */
   stream(topic: string, signal: AbortSignal): EventStream;
   close(): Promise<void>;
+  /**
+   * How many times this bus lost its subscriptions and restored them (Redis: the subscriber
+   * connection dropped). What was published in between was not delivered here: a reader that
+   * keeps history elsewhere re-reads it when this number moves. Always 0 in process.
+   */
+  readonly resubscriptions: number;
 }
 
 export interface EventStream extends AsyncIterableIterator<unknown> {
