@@ -172,6 +172,34 @@ describe.skipIf(!dockerHost)("sessions on the engine", () => {
   }, 60_000);
 });
 
+describe.skipIf(!dockerHost)("a device that cannot be allocated", () => {
+  test("the session ends in error with a readable reason after its retries, nothing left on the engine", async () => {
+    // No registry is reachable, so the pull of an image that is not here fails on every attempt.
+    const missing = `localhost/agent-cloud/adb-device:missing-${crypto.randomUUID().slice(0, 8)}`;
+    const t = await startTestPlatform({
+      env: { DOCKER_HOST: dockerHost!, CONTAINER_DRIVER: "docker", DEVICE_IMAGE: missing, DEVICE_BOOT_TIMEOUT_S: "30" },
+    });
+    try {
+      const { headers } = await createUserWithKey(t);
+      const created = await t.request("/api/sessions", { method: "POST", headers });
+      expect(created.status).toBe(201);
+      const { id, stream_url } = await json<{ id: string; stream_url: string }>(created);
+      const events = await readSse(await fetch(stream_url, { headers }), (event) => event.event === "error", 30_000);
+      expect(events.map((event) => event.event)).toEqual(["redroid_starting", "error"]);
+      const reason = String((events.at(-1)?.data.data as { reason?: string } | null)?.reason);
+      expect(reason).toStartWith("device allocation failed: ");
+      expect(reason).toContain(missing);
+      expect(reason).not.toContain("AppError");
+      expect(await sessionJson(t, id, headers)).toMatchObject({ status: "error", error: reason });
+      // Whatever the failed attempts made on the engine is gone.
+      const engine = t.platform.services.containers;
+      await waitFor(async () => (await engine.listByLabel(deviceLabels(id))).length === 0 && (await engine.listVolumes(deviceLabels(id))).length === 0, 10_000, "no container or volume of the failed session");
+    } finally {
+      await t.stop();
+    }
+  }, 60_000);
+});
+
 describe("sessions without capacity", () => {
   test("no capacity answers 503 in the mobile error shape", async () => {
     const t = await startTestPlatform({ env: { CONTAINER_DRIVER: "simulator", DEVICE_CAPACITY: "0" } });

@@ -34,7 +34,11 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
         );
       } catch (error) {
         logger.warn("session allocation attempt failed", { sessionId: job.payload.sessionId, attempt: job.attempt, error: String(error) });
-        if (job.attempt >= job.maxAttempts) await failSession(services, job.payload.sessionId, `device allocation failed: ${String(error).slice(0, 200)}`);
+        if (job.attempt >= job.maxAttempts) {
+          // The reason is shown to the session's owner: the message, not the error class.
+          const message = error instanceof Error ? error.message : String(error);
+          await failSession(services, job.payload.sessionId, `device allocation failed: ${message.slice(0, 200)}`);
+        }
         throw error;
       } finally {
         clearInterval(beat);
