@@ -44,8 +44,8 @@ export interface ErrorRow {
 
 export const ERROR_TABLE: Record<ErrorCode, ErrorRow> = {
   BAD_REQUEST: { status: 400, trpc: "BAD_REQUEST", slug: "bad_request" },
-  // The hosting surface documents 422 for validation; its status override lives in rest/surfaces.ts.
-  VALIDATION: { status: 400, trpc: "BAD_REQUEST", slug: "unprocessable_entity" },
+  // The hosting surface documents 422 `unprocessable_entity` for validation; its override lives in rest/surfaces.ts.
+  VALIDATION: { status: 400, trpc: "BAD_REQUEST", slug: "validation_failed" },
   UNAUTHENTICATED: { status: 401, trpc: "UNAUTHORIZED", slug: "unauthorized" },
   PAYMENT_REQUIRED: { status: 402, trpc: "PAYMENT_REQUIRED", slug: "payment_required" },
   FORBIDDEN: { status: 403, trpc: "FORBIDDEN", slug: "forbidden" },

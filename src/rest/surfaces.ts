@@ -3,7 +3,7 @@ import type { Surface } from "./meta.ts";
 
 /**
  * Each product document's envelopes. Surfaces change only the envelope; the status comes from the
- * error table, except validation, which the hosting document answers with 422.
+ * error table, except validation, which the hosting document answers with 422 `unprocessable_entity`.
  */
 export interface RenderedError {
   status: number;
@@ -14,14 +14,13 @@ export function renderError(surface: Surface, error: AppError, requestId: string
   const row = ERROR_TABLE[error.code];
   const internal = row.status >= 500;
   if (surface === "hosting") {
-    const status = error.code === "VALIDATION" ? 422 : row.status;
-    const message = error.code === "VALIDATION" ? "Validation failed" : error.message;
+    const validation = error.code === "VALIDATION";
     return {
-      status,
+      status: validation ? 422 : row.status,
       body: {
         error: {
-          code: row.slug,
-          message,
+          code: validation ? "unprocessable_entity" : row.slug,
+          message: validation ? "Validation failed" : error.message,
           ...(error.details ? { details: error.details } : {}),
           request_id: requestId,
         },

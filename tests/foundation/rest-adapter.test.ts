@@ -66,7 +66,7 @@ describe("validation names the field", () => {
     const res = await t.request("/api/account/fixture", post({ display_name: "Ada", session_timeout_min: 1 }, "PATCH"));
     expect(res.status).toBe(400);
     const body = await json<{ error: string; code: string }>(res);
-    expect(body.code).toBe("unprocessable_entity");
+    expect(body.code).toBe("validation_failed");
     expect(body.error).toContain("session_timeout_min");
   });
 

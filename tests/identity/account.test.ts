@@ -125,7 +125,7 @@ describe("PATCH /api/account/me", () => {
     for (const [body, field] of cases) {
       const res = await patch(a.token, { display_name: "Changed", ...body });
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe("unprocessable_entity");
+      expect(res.body.code).toBe("validation_failed");
       expect(res.body.error).toContain(field);
     }
     expect((await call<Profile>("/api/account/me", { token: a.token })).body).toMatchObject({ display_name: "Alice Liddell", session_timeout_min: 5 });

@@ -101,7 +101,7 @@ describe("magic link, end to end", () => {
   test("bad input is a 400 naming the field", async () => {
     const res = await signup({ email: "not-an-email" });
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe("unprocessable_entity");
+    expect(res.body.code).toBe("validation_failed");
     expect(res.body.error).toContain("email");
     const missing = await call<{ error: string }>("/auth/verify");
     expect(missing.status).toBe(400);
