@@ -3,10 +3,10 @@ import type { AuthScheme } from "../../rest/meta.ts";
 import { router } from "../../trpc/init.ts";
 import { authedProcedure } from "../../trpc/procedures.ts";
 import type { Context } from "../../trpc/context.ts";
-import { streamSessionEvents } from "./events.ts";
+import type { SessionEvent } from "./events.ts";
 import { gatewayProcedures } from "./gateway-router.ts";
 import { requireOwnSession, toSessionResponse } from "./records.ts";
-import { endSession, startSession } from "./service.ts";
+import { endSession, openSessionEvents, startSession } from "./service.ts";
 import { ZSessionEventsInput, ZSessionIdInput, ZSessionResponse } from "./sessions.types.ts";
 
 const bearer: AuthScheme[] = ["bearer"];
@@ -27,7 +27,7 @@ export const sessionsRouter = router({
         description: "Limits: 1 active session and 5 per hour per user (429); no capacity or engine down (503).",
         auth: bearer,
         errors: {
-          429: "A session is already live, or 5 were started in the last hour; Retry-After says when to try again.",
+          429: "A session is already live, or SESSIONS_PER_HOUR (default 5) were started in the last hour; Retry-After says when to try again.",
           503: "No device capacity, or the container engine is not reachable; Retry-After: 30.",
         },
       },
@@ -70,32 +70,20 @@ export const sessionsRouter = router({
       },
     })
     .input(ZSessionEventsInput)
-    // Ownership and the per-user stream limit are checked before the stream is returned, so a
-    // stranger gets a 404 and one stream too many a 429, not an open stream.
     .subscription(async ({ ctx, input, signal }) => {
-      await requireOwnSession(ctx.services.db, input.id, ctx.auth.userId);
-      const release = ctx.services.sessionStreams.acquire(ctx.auth.userId);
-      // The stream may end before its first pull (the client went away), when its body never runs.
-      signal?.addEventListener("abort", release, { once: true });
-      return trackedSessionEvents(ctx, input.id, Number(input.lastEventId ?? 0), signal, release);
+      const events = await openSessionEvents(ctx.services, {
+        userId: ctx.auth.userId,
+        sessionId: input.id,
+        afterSeq: Number(input.lastEventId ?? 0),
+        signal,
+      });
+      return tracking(events);
     }),
 
   ...gatewayProcedures,
 });
 
-async function* trackedSessionEvents(
-  ctx: Context,
-  sessionId: string,
-  afterSeq: number,
-  signal: AbortSignal | undefined,
-  release: () => void,
-) {
-  const stop = AbortSignal.any([ctx.services.shutdownSignal, ...(signal ? [signal] : [])]);
-  try {
-    for await (const event of streamSessionEvents({ db: ctx.services.db, bus: ctx.services.bus, sessionId, afterSeq, signal: stop })) {
-      yield tracked(event.id, event);
-    }
-  } finally {
-    release();
-  }
+/** Each event under its id, so tRPC and the REST stream send it as the SSE id (Last-Event-ID). */
+async function* tracking(events: AsyncGenerator<SessionEvent>) {
+  for await (const event of events) yield tracked(event.id, event);
 }

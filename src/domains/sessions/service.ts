@@ -1,6 +1,7 @@
 import type { Services } from "../../platform/services.ts";
 import { admitSession } from "./admission.ts";
 import { ALLOCATE_QUEUE } from "./allocate.ts";
+import { streamSessionEvents, type SessionEvent } from "./events.ts";
 import { FINISH_QUEUE, finishSession } from "./finish.ts";
 import { gatewayFor } from "./runtime.ts";
 import { requireOwnSession } from "./records.ts";
@@ -28,4 +29,28 @@ export async function endSession(services: Services, userId: string, sessionId: 
     await services.queue.enqueue({ queue: FINISH_QUEUE, key: `${sessionId}:finish`, payload: { sessionId, reason }, maxAttempts: 20 });
   }
   return requireOwnSession(services.db, sessionId, userId);
+}
+
+/**
+ * GET /api/sessions/:id/stream: the owner's event stream, history after `afterSeq` then live.
+ * Ownership and the per-user stream limit are checked here, before anything streams, so a stranger
+ * gets a 404 and one stream too many a 429. The slot is freed when the stream ends, or when
+ * `signal` aborts first (a client gone before the first pull never runs the stream's body).
+ */
+export async function openSessionEvents(
+  services: Services,
+  input: { userId: string; sessionId: string; afterSeq: number; signal: AbortSignal | undefined },
+): Promise<AsyncGenerator<SessionEvent>> {
+  await requireOwnSession(services.db, input.sessionId, input.userId);
+  const release = services.sessionStreams.acquire(input.userId);
+  input.signal?.addEventListener("abort", release, { once: true });
+  const stop = AbortSignal.any([services.shutdownSignal, ...(input.signal ? [input.signal] : [])]);
+  const events = streamSessionEvents({ db: services.db, bus: services.bus, sessionId: input.sessionId, afterSeq: input.afterSeq, signal: stop });
+  return (async function* () {
+    try {
+      yield* events;
+    } finally {
+      release();
+    }
+  })();
 }
