@@ -93,3 +93,8 @@ const TRPC_TO_APP: Record<string, ErrorCode> = Object.fromEntries(
 export function appCodeFromTrpc(code: string): ErrorCode {
   return TRPC_TO_APP[code] ?? "INTERNAL";
 }
+
+/** What went wrong, for a person: an Error's message, anything else as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

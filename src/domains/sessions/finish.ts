@@ -3,7 +3,7 @@ import type { Db } from "../../../db/connection.ts";
 import { deviceSessions, type DeviceSessionRow } from "../../../db/schema/index.ts";
 import type { ContainerDriver } from "../../../drivers/container/types.ts";
 import type { BlobStore } from "../../platform/blobs/types.ts";
-import { isAppError } from "../../platform/errors.ts";
+import { isAppError, messageOf } from "../../platform/errors.ts";
 import type { EventBus } from "../../platform/events/types.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { syncSkills } from "../skills/sync.ts";
@@ -50,7 +50,7 @@ export async function finishSession(deps: FinishDeps, sessionId: string, reason:
       if (isAppError(error) && error.code === "NOT_FOUND") {
         deps.logger.warn("session container vanished before its skills were synced", { sessionId });
       } else {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         await deps.db
           .update(deviceSessions)
           .set({ syncStatus: "retrying", syncError: message.slice(0, 500), finishLeaseUntil: null })

@@ -1,7 +1,7 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { AndroidDevice } from "../../../drivers/device/types.ts";
-import { AppError } from "../../platform/errors.ts";
+import { AppError, messageOf } from "../../platform/errors.ts";
 import type { Services } from "../../platform/services.ts";
 import { requireOwnSession } from "./records.ts";
 import { gatewayFor } from "./runtime.ts";
@@ -21,7 +21,7 @@ async function withDevice<T>(call: GatewayCall, action: string, work: (device: A
     return await work(device);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError("BAD_GATEWAY", `Device ${action} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AppError("BAD_GATEWAY", `Device ${action} failed: ${messageOf(error)}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/connection.ts";
 import { deviceSessions, type DeviceSessionRow } from "../../../db/schema/index.ts";
 import type { AndroidDevice, DeviceDriver } from "../../../drivers/device/types.ts";
-import { AppError } from "../../platform/errors.ts";
+import { AppError, messageOf } from "../../platform/errors.ts";
 import { splitAddress } from "./allocate.ts";
 import { platformAdbKey } from "./device-key.ts";
 
@@ -37,7 +37,7 @@ export class DeviceGateway {
     try {
       return await connection;
     } catch (error) {
-      throw new AppError("BAD_GATEWAY", `Device unreachable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new AppError("BAD_GATEWAY", `Device unreachable: ${messageOf(error)}`);
     }
   }
 
