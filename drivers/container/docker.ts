@@ -5,6 +5,7 @@ import { statusOf, toAppError, type ErrorSubject } from "./docker-errors.ts";
 import { runExec } from "./docker-exec.ts";
 import { parseDockerHost, type EngineEndpoint } from "./docker-host.ts";
 import { labelFilters, toContainerInfo, toCreateOptions, toSummary, toVolumeInfo } from "./docker-mapping.ts";
+import { hasLabels } from "./labels.ts";
 import type {
   ContainerDriver,
   ContainerInfo,
@@ -185,8 +186,4 @@ async function pullFailure(stream: NodeJS.ReadableStream): Promise<string | unde
     }
   }
   return undefined;
-}
-
-function hasLabels(found: Labels, wanted: Labels): boolean {
-  return Object.entries(wanted).every(([key, value]) => found[key] === value);
 }

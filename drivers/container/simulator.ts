@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { AppError } from "../../src/platform/errors.ts";
+import { hasLabels } from "./labels.ts";
 import type {
   ContainerDriver,
   ContainerInfo,
@@ -250,10 +251,6 @@ export class SimulatorContainerDriver implements ContainerDriver {
       };
     });
   }
-}
-
-function hasLabels(have: Labels, want: Labels): boolean {
-  return Object.entries(want).every(([key, value]) => have[key] === value);
 }
 
 function newId(): string {
