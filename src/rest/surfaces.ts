@@ -10,17 +10,20 @@ export interface RenderedError {
   body: unknown;
 }
 
+/** Hosting's documented answer to invalid input; the field-by-field messages go in `details`. */
+const HOSTING_VALIDATION = { status: 422, code: "unprocessable_entity", message: "Validation failed" };
+
 export function renderError(surface: Surface, error: AppError, requestId: string): RenderedError {
   const row = ERROR_TABLE[error.code];
   const internal = row.status >= 500;
   if (surface === "hosting") {
-    const validation = error.code === "VALIDATION";
+    const { status, code, message } = error.code === "VALIDATION" ? HOSTING_VALIDATION : { status: row.status, code: row.slug, message: error.message };
     return {
-      status: validation ? 422 : row.status,
+      status,
       body: {
         error: {
-          code: validation ? "unprocessable_entity" : row.slug,
-          message: validation ? "Validation failed" : error.message,
+          code,
+          message,
           ...(error.details ? { details: error.details } : {}),
           request_id: requestId,
         },
