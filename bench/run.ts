@@ -57,7 +57,7 @@ try {
     for (const [server, cases] of groups) {
       const env = serverEnv(server, cases.length, backend, options);
       try {
-        current = await startServer(server.script, env, 180_000, profileFlags(options, `${server.id}-${backend.kind}-r${round}`));
+        current = await startServer(server.script, env, 180_000, profileFlags(options.cpuProfileDir, `${server.id}-${backend.kind}-r${round}`));
       } catch (error) {
         failures.push(`${server.id}: ${error instanceof Error ? error.message : String(error)}`);
         log(`  [round ${round}] ${server.id} did not start; its cases are skipped:\n${failures.at(-1)}`);

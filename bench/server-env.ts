@@ -32,8 +32,7 @@ export function benchServerEnv(backendEnv: Record<string, string>, procedures: n
 }
 
 /** Bun flags that write a CPU profile (.cpuprofile and markdown) of the server when BENCH_CPU_PROF is set. */
-export function profileFlags(options: BenchOptions, name: string): string[] {
-  const dir = options.cpuProfileDir;
+export function profileFlags(dir: string | undefined, name: string): string[] {
   if (!dir) return [];
   return ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(dir)}`, `--cpu-prof-name=${name}`];
 }

@@ -11,11 +11,10 @@
  * Exit code 0 whatever the figures; 1 if a server would not start or a client failed.
  */
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
 import { prepareBackend } from "./backend.ts";
 import { snapshotCpu, splitCpu } from "./machine-load.ts";
 import { runChild, startServer, type ServerProcess } from "./processes.ts";
-import { benchServerEnv } from "./server-env.ts";
+import { benchServerEnv, profileFlags } from "./server-env.ts";
 import { readSessionsOptions } from "./sessions-options.ts";
 import { isClientResult, SESSIONS_PLAN_ENV, type ClientPlan, type FanoutPlan, type FanoutResult, type LifecyclePlan, type LifecycleResult } from "./sessions-plan.ts";
 import { quantile, renderFanout, renderLifecycle, type FanoutRound, type LifecyclePhase } from "./sessions-report.ts";
@@ -62,8 +61,7 @@ let failed = false;
 try {
   const bare = await startServer("sessions-serve-bare.ts", { ...process.env, BENCH_MAX_LIFETIME_S: "3600" }, 30_000);
   servers.push(bare);
-  const profileDir = process.env.BENCH_CPU_PROF;
-  const profile = profileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=sessions-${backend.kind}`] : [];
+  const profile = profileFlags(process.env.BENCH_CPU_PROF, `sessions-${backend.kind}`);
   const platform = await startServer("serve-platform.ts", platformEnv, 180_000, profile);
   servers.push(platform);
 
