@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
-import { readSse, waitFor } from "./session-helpers.ts";
+import { readSse, sessionJson, waitFor } from "./session-helpers.ts";
 
 /**
  * SESSION_STREAMS_PER_USER: how many event streams one user may hold open at once, REST and tRPC
@@ -19,7 +19,7 @@ describe("open session streams per user", () => {
     const created = await t.request("/api/sessions", { method: "POST", headers });
     expect(created.status).toBe(201);
     const { id } = await json<{ id: string }>(created);
-    await waitFor(async () => (await json<{ status: string }>(await t.request(`/api/sessions/${id}`, { headers }))).status === "active");
+    await waitFor(async () => (await sessionJson(t, id, headers)).status === "active");
     return id;
   }
 
@@ -86,7 +86,7 @@ describe("open session streams per user", () => {
     const carol = await createUserWithKey(t);
     const id = await activeSession(carol.headers);
     expect((await t.request(`/api/sessions/${id}`, { method: "DELETE", headers: carol.headers })).status).toBe(200);
-    await waitFor(async () => (await json<{ status: string }>(await t.request(`/api/sessions/${id}`, { headers: carol.headers }))).status === "ended");
+    await waitFor(async () => (await sessionJson(t, id, carol.headers)).status === "ended");
     // Three streams one after another: each ends by itself after the history, so none is refused.
     for (let i = 0; i < 3; i++) {
       const stream = await openStream(id, carol.headers, new AbortController().signal);

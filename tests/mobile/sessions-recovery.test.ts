@@ -4,19 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
 import S3rver from "s3rver";
-import { openDatabase, type Db } from "../../db/connection.ts";
+import { openDatabase } from "../../db/connection.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
 import { deviceSessions, queueJobs, skillVersions } from "../../db/schema/index.ts";
 import { DockerContainerDriver } from "../../drivers/container/docker.ts";
-import { createApiKey } from "../../src/domains/identity/api-keys.ts";
-import { findOrCreateUserByEmail } from "../../src/domains/identity/users.ts";
 import { FINISH_QUEUE } from "../../src/domains/sessions/finish.ts";
 import { reconcileSessions } from "../../src/domains/sessions/reconciler.ts";
 import { createS3BlobStore } from "../../src/platform/blobs/s3.ts";
 import { createTestDatabase, testDatabaseUrl } from "../support/database.ts";
-import { deviceFixtureImage } from "../support/device-image.ts";
+import { deviceFixtureImage, withBootDelay } from "../support/device-image.ts";
 import { engineDockerHost } from "../support/engine.ts";
-import { createUserWithKey, uniqueEmail } from "../support/factories.ts";
+import { createUserWithKey, createUserWithKeyIn } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { spawnServer, type ServerProcess } from "../support/server-process.ts";
 import { deviceLabels, readSse, sessionJson, waitFor } from "./session-helpers.ts";
@@ -92,13 +90,13 @@ describe.skipIf(!dockerHost)("a server killed during allocation", () => {
     if (testDatabaseUrl) {
       const database = await createTestDatabase();
       env.DATABASE_URL = database.url!;
-      headers = await seedUser(database.handle.db);
+      ({ headers } = await createUserWithKeyIn(database.handle.db));
       cleanups.push(() => database.drop());
     } else {
       // The server persists PGlite under DATA_DIR; the test closes it before the server opens it.
       cpSync(pgliteTemplate!, join(dataDir, "pglite"), { recursive: true });
       const handle = await openDatabase({ kind: "pglite", dataDir: join(dataDir, "pglite") });
-      headers = await seedUser(handle.db);
+      ({ headers } = await createUserWithKeyIn(handle.db));
       await handle.close();
     }
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -376,31 +374,3 @@ function freeLoopbackPort(): number {
   probe.stop(true);
   return port;
 }
-
-async function seedUser(db: Db): Promise<Record<string, string>> {
-  const { user } = await findOrCreateUserByEmail(db, { email: uniqueEmail("recovery"), emailVerified: true, adminEmails: [] });
-  const { key } = await createApiKey(db, { userId: user.id, name: "test" });
-  return { authorization: `Bearer ${key}` };
-}
-
-/** A tag of the fixture device image whose device reports boot complete only after `delayMs`. */
-async function withBootDelay(base: string, delayMs: number): Promise<string> {
-  const entrypoint = JSON.parse(await run(["podman", "image", "inspect", "--format", "{{json .Config.Entrypoint}}", base])) as string[];
-  const tag = `${base}-boot-${delayMs}ms`;
-  const context = mkdtempSync(join(tmpdir(), "device-image-"));
-  try {
-    const containerfile = `FROM ${base}\nENTRYPOINT ${JSON.stringify([...entrypoint, "--boot-delay-ms", String(delayMs)])}\n`;
-    await run(["podman", "build", "--quiet", "--tag", tag, "--file", "-", context], containerfile);
-  } finally {
-    rmSync(context, { recursive: true, force: true });
-  }
-  return tag;
-}
-
-async function run(cmd: string[], stdin?: string): Promise<string> {
-  const proc = Bun.spawn(cmd, { stdin: stdin === undefined ? "ignore" : new Blob([stdin]), stdout: "pipe", stderr: "pipe" });
-  const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-  if (code !== 0) throw new Error(`${cmd.join(" ")} failed (${code}): ${err}`);
-  return out.trim();
-}
-

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { Db } from "../../db/connection.ts";
 import { users, type UserRow } from "../../db/schema/index.ts";
 import { createApiKey } from "../../src/domains/identity/api-keys.ts";
 import { createSession, SESSION_COOKIE } from "../../src/domains/identity/sessions.ts";
@@ -13,11 +14,14 @@ export function uniqueEmail(label = "user"): string {
   return `${label}.${Date.now().toString(36)}.${counter}@example.test`;
 }
 
-export async function createUser(
-  t: TestPlatform,
-  options: { email?: string; password?: string; role?: "user" | "admin"; username?: string } = {},
-): Promise<UserRow> {
-  const { db } = t.platform.services;
+type UserOptions = { email?: string; password?: string; role?: "user" | "admin"; username?: string };
+
+export function createUser(t: TestPlatform, options: UserOptions = {}): Promise<UserRow> {
+  return createUserIn(t.platform.services.db, options);
+}
+
+/** As createUser, straight in a database (for a platform running in another process). */
+export async function createUserIn(db: Db, options: UserOptions = {}): Promise<UserRow> {
   const { user } = await findOrCreateUserByEmail(db, {
     email: options.email ?? uniqueEmail(),
     emailVerified: true,
@@ -32,10 +36,15 @@ export async function createUser(
   return updated as UserRow;
 }
 
-/** A user with a fresh API key: `{ user, key, auth: { authorization } }`. */
-export async function createUserWithKey(t: TestPlatform, options: Parameters<typeof createUser>[1] = {}) {
-  const user = await createUser(t, options);
-  const { key, summary } = await createApiKey(t.platform.services.db, { userId: user.id, name: "test" });
+/** A user with a fresh API key: `{ user, key, keyId, headers: { authorization } }`. */
+export function createUserWithKey(t: TestPlatform, options: UserOptions = {}) {
+  return createUserWithKeyIn(t.platform.services.db, options);
+}
+
+/** As createUserWithKey, straight in a database (for a platform running in another process). */
+export async function createUserWithKeyIn(db: Db, options: UserOptions = {}) {
+  const user = await createUserIn(db, options);
+  const { key, summary } = await createApiKey(db, { userId: user.id, name: "test" });
   return { user, key, keyId: summary.id, headers: { authorization: `Bearer ${key}` } };
 }
 

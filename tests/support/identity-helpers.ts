@@ -2,6 +2,7 @@ import { expect } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { z } from "zod";
 import { signupThrottleKeys } from "../../src/domains/magic-link/throttle.ts";
+import { banKey } from "../../src/domains/rate-limits/keys.ts";
 import { appRouter } from "../../src/router.ts";
 import { router } from "../../src/trpc/init.ts";
 import { publicProcedure } from "../../src/trpc/procedures.ts";
@@ -47,7 +48,7 @@ export function banList() {
       return ip;
     },
     async liftAll(t: TestPlatform): Promise<void> {
-      for (const ip of ips) await t.platform.services.limiter.unban(`ip:${ip}`);
+      for (const ip of ips) await t.platform.services.limiter.unban(banKey(ip));
     },
   };
 }
