@@ -1,12 +1,15 @@
 import { AppError } from "../platform/errors.ts";
 import { applySurfaceRateLimit } from "../domains/rate-limits/surface-policy.ts";
-import { middleware, rootProcedure } from "./init.ts";
+import { baseProcedure, middleware } from "./init.ts";
 
 /**
  * The procedure chain: public → authed → admin. Each surface's rate-limit policy runs first
  * (hosting per API key, compute per IP and endpoint with auto-ban), for REST and tRPC alike.
  */
-export const publicProcedure = rootProcedure(({ ctx, meta }) => applySurfaceRateLimit({ ctx, rest: meta?.rest }));
+const surfaceRateLimit = middleware(async ({ ctx, meta, next }) => {
+  await applySurfaceRateLimit({ ctx, rest: meta?.rest });
+  return next();
+});
 
 const requirePrincipal = middleware(async ({ ctx, next }) => {
   const principal = await ctx.principal();
@@ -14,6 +17,7 @@ const requirePrincipal = middleware(async ({ ctx, next }) => {
   return next({ ctx: { auth: principal } });
 });
 
+export const publicProcedure = baseProcedure.use(surfaceRateLimit);
 /** `ctx.auth` is the signed-in principal. */
 export const authedProcedure = publicProcedure.use(requirePrincipal);
 export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
