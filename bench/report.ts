@@ -61,6 +61,12 @@ export function renderReport(summaries: CaseSummary[], context: ReportContext): 
   const readVerdict = orNa(restRead, (r) => (r >= 0.25 ? "PASS" : "MISS"));
   const backendNote = context.backend === "postgres" ? "" : "  (this run is on PGlite; the target is stated for PostgreSQL)";
   lines.push(`  REST database read ≥ 25% of bare Bun.serve (PostgreSQL): ${orNa(restRead, pct)}  ${readVerdict}${backendNote}`);
+  // The same read with no framework at all: how much of the gap to bare is the database round trip itself.
+  const floorRead = ratio("floor-health", BASELINE_ID);
+  const ofFloor = ratio("rest-health", "floor-health");
+  if (floorRead !== undefined) {
+    lines.push(`    floor (bare Bun.serve + the same health service, no framework): ${pct(floorRead)} of bare; the REST read is ${orNa(ofFloor, pct)} of the floor`);
+  }
 
   const costs = [healthScale, syntheticScale].filter((r): r is number => r !== undefined).map((r) => 1 - r);
   const scaleVerdict = costs.length === 0 ? "n/a" : Math.max(...costs) < 0.1 ? "PASS" : "MISS";

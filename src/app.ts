@@ -21,6 +21,8 @@ interface SocketAware {
   requestIP(request: Request): { address: string } | null;
 }
 
+type NativeRouteHandler = (request: Request & { params: Record<string, string> }, server: SocketAware) => Promise<Response>;
+
 /**
  * The Elysia composition: tRPC at /trpc, one REST route per documented procedure, the OpenAPI
  * document and its docs page, signed blob links; every response carries X-Request-Id.
@@ -37,7 +39,10 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
   const requestInfo = (request: Request, requestId: string, server: SocketAware | null) =>
     buildRequestInfo(request, requestId, server?.requestIP(request)?.address ?? "unknown", config.trustedProxies);
 
-  const app = new Elysia()
+  // REST routes go to Bun's own router (Elysia merges `serve.routes` into Bun.serve at listen):
+  // no Elysia context, hooks or response mapping on the documented paths. Filled in below.
+  const nativeRoutes: Record<string, Record<string, NativeRouteHandler>> = {};
+  const app = new Elysia({ serve: { routes: nativeRoutes } })
     .onRequest(({ request, set }) => {
       set.headers["x-request-id"] = requestIdFrom(request.headers);
     })
@@ -76,7 +81,11 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
 
   for (const route of routes) {
     const handle = createRestHandler(route, { createContext, shutdownSignal: services.shutdownSignal });
-    // Elysia registers in place; the route table is built once here, not per request.
+    (nativeRoutes[route.routerPath] ??= {})[route.meta.method] = (request, server) =>
+      handle(request, request.params, requestInfo(request, requestIdFrom(request.headers), server));
+    // The same handler as an Elysia route, for in-process callers (`app.handle`) and paths Bun's
+    // router leaves to Elysia (a trailing slash). Elysia registers in place; the route table is
+    // built once here, not per request.
     app.route(
       route.meta.method,
       route.routerPath,

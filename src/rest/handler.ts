@@ -28,11 +28,11 @@ export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
     // Every REST response carries its own X-Request-Id (see app.ts): Elysia then passes it through.
     ctx.responseHeaders.set("x-request-id", info.requestId);
     try {
-      const url = new URL(request.url);
-      const input = await readRestInput(route, request, url, params);
-      const lastEventId = request.headers.get("last-event-id");
-      if (type === "subscription" && lastEventId && typeof input === "object" && input !== null) {
-        (input as Record<string, unknown>).lastEventId ??= lastEventId;
+      const read = readRestInput(route, request, params);
+      const input = read instanceof Promise ? await read : read;
+      if (type === "subscription" && typeof input === "object" && input !== null) {
+        const lastEventId = request.headers.get("last-event-id");
+        if (lastEventId) (input as Record<string, unknown>).lastEventId ??= lastEventId;
       }
       const output = await call({
         ctx,

@@ -4,15 +4,15 @@ import type { Coercion, RestRoute } from "./routes.ts";
 /**
  * Builds a procedure's input from a REST request: query string, then JSON body, then path
  * parameters (path wins: it names the resource). Strings are coerced by the input schema's types;
- * a value that will not coerce is passed through so validation names the field.
+ * a value that will not coerce is passed through so validation names the field. A promise only
+ * for routes that read a body.
  */
-export async function readRestInput(
-  route: RestRoute,
-  request: Request,
-  url: URL,
-  params: Record<string, string>,
-): Promise<unknown> {
-  const body = route.takesBody ? await readJsonBody(request) : undefined;
+export function readRestInput(route: RestRoute, request: Request, params: Record<string, string>): unknown {
+  if (!route.takesBody) return inputFrom(route, request.url, undefined, params);
+  return readJsonBody(request).then((body) => inputFrom(route, request.url, body, params));
+}
+
+function inputFrom(route: RestRoute, url: string, body: unknown, params: Record<string, string>): unknown {
   if (!route.objectInput) return body;
   if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
     throw new AppError("VALIDATION", "Request body must be a JSON object", {
@@ -20,19 +20,21 @@ export async function readRestInput(
     });
   }
   const input: Record<string, unknown> = {};
-  if (url.search.length > 1) {
-    for (const key of new Set(url.searchParams.keys())) {
+  // Most requests carry no query string: no URL parse for them.
+  const queryAt = url.indexOf("?");
+  if (queryAt >= 0 && queryAt < url.length - 1) {
+    const query = new URLSearchParams(url.slice(queryAt + 1).split("#", 1)[0]);
+    for (const key of new Set(query.keys())) {
       const coercion = route.coercions[key] ?? "string";
-      input[key] =
-        coercion === "array"
-          ? url.searchParams.getAll(key)
-          : coerce(url.searchParams.get(key) as string, coercion);
+      input[key] = coercion === "array" ? query.getAll(key) : coerce(query.get(key) as string, coercion);
     }
   }
   if (body) Object.assign(input, body);
   for (const name of route.pathParams) {
     const raw = params[name];
-    if (raw !== undefined) input[name] = coerce(decodeURIComponent(raw), route.coercions[name] ?? "string");
+    // Path parameters arrive decoded (Bun's router decodes them once; decoding again would turn
+    // `%2520` into a space and fail on a literal `%`).
+    if (raw !== undefined) input[name] = coerce(raw, route.coercions[name] ?? "string");
   }
   return input;
 }

@@ -15,6 +15,11 @@ export function clientIp(headers: Headers, socketIp: string, trustedProxies: rea
   if (trustedProxies.length === 0 || !trustedProxies.includes(socketIp)) return socketIp;
   const forwarded = headers.get("x-forwarded-for");
   if (!forwarded) return socketIp;
+  // One hop, the usual case behind a single proxy: no arrays.
+  if (!forwarded.includes(",")) {
+    const hop = forwarded.trim();
+    return hop && !trustedProxies.includes(hop) ? hop : socketIp;
+  }
   const hops = forwarded.split(",").map((h) => h.trim()).filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i] as string;

@@ -7,9 +7,10 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof TRPCError) {
     const cause = error.cause;
     if (cause instanceof AppError) return cause;
+    // Before the issues check: a failed output validation carries zod issues, and is our fault.
+    if (error.code === "INTERNAL_SERVER_ERROR") return internalError(cause ?? error);
     const issues = validationIssues(cause);
     if (issues) return validationError(issues);
-    if (error.code === "INTERNAL_SERVER_ERROR") return internalError(cause ?? error);
     return new AppError(appCodeFromTrpc(error.code), error.message);
   }
   const issues = validationIssues(error);

@@ -6,9 +6,9 @@ import { baseProcedure, middleware } from "./init.ts";
  * The procedure chain: public → authed → admin. Each surface's rate-limit policy runs first
  * (hosting per API key, compute per IP and endpoint with auto-ban), for REST and tRPC alike.
  */
-const surfaceRateLimit = middleware(async ({ ctx, meta, next }) => {
-  await applySurfaceRateLimit({ ctx, rest: meta?.rest });
-  return next();
+const surfaceRateLimit = middleware(({ ctx, meta, next }) => {
+  const limiting = applySurfaceRateLimit({ ctx, rest: meta?.rest });
+  return limiting ? limiting.then(() => next()) : next();
 });
 
 const requirePrincipal = middleware(async ({ ctx, next }) => {

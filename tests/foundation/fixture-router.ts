@@ -44,6 +44,14 @@ export const fixtureRouter = router({
       .mutation(({ input }) => {
         throw new AppError("PAYMENT_REQUIRED", `Insufficient balance for ${input.amount_cents} cents`);
       }),
+    echo: publicProcedure
+      .meta({ rest: { method: "GET", path: "/api/jobs/fixture-echo/:id", surface: "market" } })
+      .input(z.object({ id: z.string() }))
+      .query(({ input }) => ({ id: input.id })),
+    badOutput: publicProcedure
+      .meta({ rest: { method: "GET", path: "/api/v1/fixture-bad-output", surface: "hosting" } })
+      .output(ZWidget)
+      .query(() => ({ id: "not a number", name: "w", size: 1 }) as unknown as z.infer<typeof ZWidget>),
     rename: publicProcedure
       .meta({ rest: { method: "PATCH", path: "/api/account/fixture", surface: "mobile" } })
       .input(z.object({ display_name: z.string().min(1).max(40), session_timeout_min: z.number().int().min(5).max(240).optional() }))

@@ -45,6 +45,26 @@ describe("success envelopes", () => {
   });
 });
 
+describe("paths", () => {
+  test("a path parameter is decoded exactly once", async () => {
+    for (const [raw, id] of [["a%2520b", "a%20b"], ["100%25", "100%"], ["%E2%9C%93", "✓"], ["job_1", "job_1"]]) {
+      const res = await t.request(`/api/jobs/fixture-echo/${raw}`);
+      expect(res.status).toBe(200);
+      expect(await json(res)).toEqual({ id });
+    }
+  });
+
+  test("a trailing slash reaches the same route; another method is the surface's 404", async () => {
+    const slash = await t.request("/api/jobs/fixture-echo/x/");
+    expect(slash.status).toBe(200);
+    expect(await json(slash)).toEqual({ id: "x" });
+    const wrongMethod = await t.request("/api/jobs/fixture-echo/x", { method: "DELETE" });
+    expect(wrongMethod.status).toBe(404);
+    expect(await json(wrongMethod)).toEqual({ error: "Not found" });
+    expect(wrongMethod.headers.get("x-request-id")).toMatch(/^req_/);
+  });
+});
+
 describe("validation names the field", () => {
   test("hosting: 422 with details", async () => {
     const res = await t.request("/api/v1/fixture-widgets", post({ size: 0 }));
@@ -119,6 +139,14 @@ describe("error envelopes", () => {
     const logged = t.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === "crash-123");
     expect(logged.level).toBe("error");
     expect(logged.error.stack).toContain("fixture-router.ts");
+  });
+
+  test("output that fails its schema is our fault: 500, logged, not a validation error", async () => {
+    const res = await t.request("/api/v1/fixture-bad-output", { headers: { "x-request-id": "bad-output-1" } });
+    expect(res.status).toBe(500);
+    expect(await json(res)).toEqual({ error: { code: "internal_server_error", message: "Internal server error", request_id: "bad-output-1" } });
+    const logged = t.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === "bad-output-1");
+    expect(logged?.level).toBe("error");
   });
 
   test("unknown paths answer each surface's 404", async () => {

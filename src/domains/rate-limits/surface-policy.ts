@@ -1,6 +1,7 @@
 import type { RestMeta } from "../../rest/meta.ts";
 import type { Context } from "../../trpc/context.ts";
 import { limitCompute } from "./compute.ts";
+import { computeRouteFor } from "./compute-routes.ts";
 import { limitHosting } from "./hosting.ts";
 import { canonicalIp } from "./keys.ts";
 
@@ -8,18 +9,25 @@ import { canonicalIp } from "./keys.ts";
  * Each surface's documented rate limits, applied before a procedure runs (REST and tRPC alike:
  * a procedure with REST metadata is limited by its surface whichever way it is called). The
  * numbers live in limits.ts. Procedures without REST metadata and the other surfaces are not
- * limited here.
+ * limited here. Undefined when there is nothing to do (no limit, ban-exempt), so the common
+ * unlimited call costs no promise.
  */
-export async function applySurfaceRateLimit({ ctx, rest }: { ctx: Context; rest: RestMeta | undefined }): Promise<void> {
-  if (!rest) return;
+export function applySurfaceRateLimit({ ctx, rest }: { ctx: Context; rest: RestMeta | undefined }): Promise<void> | undefined {
+  if (!rest) return undefined;
+  if (rest.surface === "hosting") return limitHostingRequest(ctx);
+  if (rest.surface === "compute" && !computeRouteFor(rest.path).banExempt) return limitComputeRequest(ctx, rest.path);
+  return undefined;
+}
+
+async function limitHostingRequest(ctx: Context): Promise<void> {
   const { services, request, responseHeaders } = ctx;
-  const ip = canonicalIp(request.ip);
-  if (rest.surface === "hosting") {
-    await limitHosting({ limiter: services.limiter, principal: await ctx.principal(), ip, responseHeaders });
-  } else if (rest.surface === "compute") {
-    await limitCompute(
-      { limiter: services.limiter, db: services.db, logger: services.logger },
-      { template: rest.path, ip, requestId: request.requestId, responseHeaders },
-    );
-  }
+  await limitHosting({ limiter: services.limiter, principal: await ctx.principal(), ip: canonicalIp(request.ip), responseHeaders });
+}
+
+function limitComputeRequest(ctx: Context, template: string): Promise<void> {
+  const { services, request, responseHeaders } = ctx;
+  return limitCompute(
+    { limiter: services.limiter, db: services.db, logger: services.logger },
+    { template, ip: canonicalIp(request.ip), requestId: request.requestId, responseHeaders },
+  );
 }
