@@ -31,8 +31,10 @@ else
   rm -f "$SOCKET"
   # catatonit reaps the service's orphans (conmon, exec sessions): PID 1 here does not.
   # setsid + redirected descriptors: the service outlives this script and holds none of its pipes.
-  setsid catatonit -- podman system service --time=0 "unix://$SOCKET" \
-    </dev/null >>"$LOG_FILE" 2>&1 &
+  # Started from /: conmon inherits the service's working directory and cannot start a container
+  # once that directory is gone (a CI clone removed while the service runs on).
+  (cd / && exec setsid catatonit -- podman system service --time=0 "unix://$SOCKET" \
+    </dev/null >>"$LOG_FILE" 2>&1) &
   echo $! >"$PID_FILE"
   started=$(date +%s%N)
   for _ in $(seq 1 150); do
