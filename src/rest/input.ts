@@ -23,7 +23,7 @@ function inputFrom(route: RestRoute, url: string, body: unknown, params: Record<
   // Most requests carry no query string: no URL parse for them.
   const queryAt = url.indexOf("?");
   if (queryAt >= 0 && queryAt < url.length - 1) {
-    const query = new URLSearchParams(url.slice(queryAt + 1).split("#", 1)[0]);
+    const query = new URLSearchParams(url.slice(queryAt + 1));
     for (const key of new Set(query.keys())) {
       const coercion = route.coercions[key] ?? "string";
       input[key] = coercion === "array" ? query.getAll(key) : coerce(query.get(key) as string, coercion);

@@ -48,6 +48,13 @@ export const fixtureRouter = router({
       .meta({ rest: { method: "GET", path: "/api/jobs/fixture-echo/:id", surface: "market" } })
       .input(z.object({ id: z.string() }))
       .query(({ input }) => ({ id: input.id })),
+    // Two inputs (merged in order) and an async refinement: the REST adapter's own validators.
+    tagged: publicProcedure
+      .meta({ rest: { method: "POST", path: "/api/jobs/fixture-tagged/:id", surface: "market" } })
+      .input(z.object({ id: z.string() }))
+      .input(z.object({ tag: z.string().refine(async (tag) => tag !== "taken", "tag is taken") }))
+      .output(z.object({ id: z.string(), tag: z.string() }))
+      .mutation(({ input }) => ({ id: input.id, tag: input.tag })),
     badOutput: publicProcedure
       .meta({ rest: { method: "GET", path: "/api/v1/fixture-bad-output", surface: "hosting" } })
       .output(ZWidget)

@@ -96,6 +96,18 @@ describe("validation names the field", () => {
     expect((await json<{ error: string }>(res)).error).toContain("id");
   });
 
+  test("successive inputs merge; an async refinement validates (and names its field)", async () => {
+    const ok = await t.request("/api/jobs/fixture-tagged/job_9", post({ tag: "blue" }));
+    expect(ok.status).toBe(200);
+    expect(await json(ok)).toEqual({ id: "job_9", tag: "blue" });
+    const taken = await t.request("/api/jobs/fixture-tagged/job_9", post({ tag: "taken" }));
+    expect(taken.status).toBe(400);
+    expect(await json(taken)).toMatchObject({ error: expect.stringContaining("tag: tag is taken") });
+    const missing = await t.request("/api/jobs/fixture-tagged/job_9", post({}));
+    expect(missing.status).toBe(400);
+    expect(await json(missing)).toMatchObject({ error: expect.stringContaining("tag") });
+  });
+
   test("malformed JSON is a 400 in the surface's envelope", async () => {
     const res = await t.request("/api/v1/fixture-widgets", post("{not json"));
     expect(res.status).toBe(400);
