@@ -1,4 +1,5 @@
 import { getTRPCErrorFromUnknown, TRPCError, type AnyProcedure } from "@trpc/server";
+import { getParseFn, isObject } from "@trpc/server/unstable-core-do-not-import";
 import type { Context } from "../trpc/context.ts";
 
 /**
@@ -7,10 +8,10 @@ import type { Context } from "../trpc/context.ts";
  * `@trpc/server`, v11). Two things differ, both for speed on the REST path:
  * - no compiled object-spread helper (tRPC makes about sixteen descriptor-copying copies a call);
  * - tRPC's own input and output validator middlewares (marked `_type: "input" | "output"`) are
- *   replaced by equivalents built once from the procedure's zod schemas: the same parse (sync,
- *   then async when a schema needs it), the same errors (BAD_REQUEST with the issues as cause for
- *   input; INTERNAL_SERVER_ERROR "Output validation failed" for output), the same merge of
- *   successive inputs — without an async frame and two copies of the result per call.
+ *   replaced by equivalents built once from the procedure's schemas with tRPC's own `getParseFn`:
+ *   the same parse, the same errors (BAD_REQUEST with the issues as cause for input;
+ *   INTERNAL_SERVER_ERROR "Output validation failed" for output), the same merge of successive
+ *   inputs — without an async frame and two copies of the result per call.
  * tRPC itself (the /trpc endpoint, createCaller) still calls procedures its own way. This leans
  * on `_def.middlewares`, `_def.inputs`, `_def.output` and the middleware options/result shape,
  * which are tRPC internals: the REST adapter, validation and rate-limit tests exercise it, and a
@@ -55,13 +56,8 @@ interface ProcedureInternals {
   caller?: unknown;
 }
 
-/** A zod schema as tRPC's `getParseFn` uses it: `parse`, falling back to `parseAsync`. */
-interface ZodLike {
-  parse(value: unknown): unknown;
-  parseAsync(value: unknown): Promise<unknown>;
-}
-
 type Parse = (value: unknown) => unknown;
+type Schema = Parameters<typeof getParseFn>[0];
 
 /** A caller for one procedure, or tRPC's own when the procedure is not shaped as expected. */
 export function procedureCaller(procedure: AnyProcedure): ProcedureCall {
@@ -129,52 +125,31 @@ const unexpectedNext = (): Promise<MiddlewareResult> =>
 
 /**
  * The chain with tRPC's validator middlewares swapped for precompiled ones, or undefined when the
- * procedure's validators cannot be matched to zod schemas (then tRPC's own call is used).
+ * procedure's validators cannot be matched to its schemas (then tRPC's own call is used).
  */
 function compileChain(def: ProcedureInternals): Middleware[] | undefined {
   const middlewares = def.middlewares ?? [];
+  const inputs = def.inputs ?? [];
   if (middlewares.length === 0) return undefined;
-  const inputs = (def.inputs ?? []).map(zodParser);
   let nextInput = 0;
   const chain: Middleware[] = [];
-  for (const middleware of middlewares) {
-    if (middleware._type === "input") {
-      const parse = inputs[nextInput++];
-      if (!parse) return undefined;
-      chain.push(inputMiddleware(parse));
-    } else if (middleware._type === "output") {
-      const parse = zodParser(def.output);
-      if (!parse) return undefined;
-      chain.push(outputMiddleware(parse));
-    } else {
-      chain.push(middleware);
+  try {
+    for (const middleware of middlewares) {
+      if (middleware._type === "input") {
+        if (nextInput >= inputs.length) return undefined;
+        chain.push(inputMiddleware(getParseFn(inputs[nextInput++] as Schema)));
+      } else if (middleware._type === "output") {
+        chain.push(outputMiddleware(getParseFn(def.output as Schema)));
+      } else {
+        chain.push(middleware);
+      }
     }
+  } catch {
+    // getParseFn found no validator in a schema.
+    return undefined;
   }
   return nextInput === inputs.length ? chain : undefined;
 }
-
-function zodParser(schema: unknown): Parse | undefined {
-  const zod = schema as Partial<ZodLike> | undefined;
-  if (!zod || typeof zod.parse !== "function" || typeof zod.parseAsync !== "function") return undefined;
-  const parse = zod.parse.bind(zod);
-  const parseAsync = zod.parseAsync.bind(zod);
-  let isAsync = false;
-  return (value) => {
-    if (!isAsync) {
-      try {
-        return parse(value);
-      } catch (cause) {
-        if (Array.isArray((cause as { issues?: unknown } | null)?.issues)) throw cause;
-        // zod throws a non-issue error when a schema holds async refinements: parse async from now on.
-        isAsync = true;
-      }
-    }
-    return parseAsync(value);
-  };
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  !!value && !Array.isArray(value) && typeof value === "object";
 
 function inputMiddleware(parse: Parse): Middleware {
   return async (options) => {

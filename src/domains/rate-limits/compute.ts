@@ -3,7 +3,7 @@ import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { RateLimiter } from "../../platform/rate-limit/types.ts";
 import { recordAudit } from "../audit/service.ts";
-import { computeRouteFor } from "./compute-routes.ts";
+import { computeRouteFor, type ComputeRoute } from "./compute-routes.ts";
 import { rateLimitHeaders, setHeaders } from "./headers.ts";
 import { banKey, computeBucket } from "./keys.ts";
 import { AUTO_BAN } from "./limits.ts";
@@ -27,10 +27,14 @@ export interface ComputeRequest {
  * Compute: per IP and endpoint. A banned IP is refused with 403 everywhere but `/health`; each 429
  * is a violation, and the tenth within an hour bans the IP for an hour. Refusals of a banned IP
  * are not violations and are not audited, so a flood costs one ban lookup per request, no writes.
+ * Undefined (no promise) for a ban-exempt route: nothing to check.
  */
-export async function limitCompute(deps: ComputeLimitDeps, request: ComputeRequest): Promise<void> {
+export function limitCompute(deps: ComputeLimitDeps, request: ComputeRequest): Promise<void> | undefined {
   const route = computeRouteFor(request.template);
-  if (route.banExempt) return;
+  return route.banExempt ? undefined : enforceCompute(deps, request, route);
+}
+
+async function enforceCompute(deps: ComputeLimitDeps, request: ComputeRequest, route: ComputeRoute): Promise<void> {
   const bannedUntil = await deps.limiter.isBanned(banKey(request.ip));
   if (bannedUntil !== null) throw bannedError(bannedUntil);
   if (!route.rule) return;

@@ -1,7 +1,6 @@
 import type { RestMeta } from "../../rest/meta.ts";
 import type { Context } from "../../trpc/context.ts";
 import { limitCompute } from "./compute.ts";
-import { computeRouteFor } from "./compute-routes.ts";
 import { limitHosting } from "./hosting.ts";
 import { canonicalIp } from "./keys.ts";
 
@@ -9,13 +8,13 @@ import { canonicalIp } from "./keys.ts";
  * Each surface's documented rate limits, applied before a procedure runs (REST and tRPC alike:
  * a procedure with REST metadata is limited by its surface whichever way it is called). The
  * numbers live in limits.ts. Procedures without REST metadata and the other surfaces are not
- * limited here. Undefined when there is nothing to do (no limit, ban-exempt), so the common
- * unlimited call costs no promise.
+ * limited here. Undefined when there is nothing to do (no limit, a ban-exempt compute route), so
+ * the common unlimited call costs no promise.
  */
 export function applySurfaceRateLimit({ ctx, rest }: { ctx: Context; rest: RestMeta | undefined }): Promise<void> | undefined {
   if (!rest) return undefined;
   if (rest.surface === "hosting") return limitHostingRequest(ctx);
-  if (rest.surface === "compute" && !computeRouteFor(rest.path).banExempt) return limitComputeRequest(ctx, rest.path);
+  if (rest.surface === "compute") return limitComputeRequest(ctx, rest.path);
   return undefined;
 }
 
@@ -24,7 +23,7 @@ async function limitHostingRequest(ctx: Context): Promise<void> {
   await limitHosting({ limiter: services.limiter, principal: await ctx.principal(), ip: canonicalIp(request.ip), responseHeaders });
 }
 
-function limitComputeRequest(ctx: Context, template: string): Promise<void> {
+function limitComputeRequest(ctx: Context, template: string): Promise<void> | undefined {
   const { services, request, responseHeaders } = ctx;
   return limitCompute(
     { limiter: services.limiter, db: services.db, logger: services.logger },
