@@ -26,7 +26,7 @@ export function syntheticRouter(count: number): AnyRouter {
 
 function benchProcedure(index: number) {
   return publicProcedure
-    .meta({ rest: { method: "GET", path: `/api/v1/bench-${index}/:id`, surface: "hosting" } })
+    .meta({ access: "public", rest: { method: "GET", path: `/api/v1/bench-${index}/:id`, surface: "hosting" } })
     .input(ZBenchInput)
     .output(ZBenchOutput)
     .query(({ input }) => ({ id: input.id, name: `bench-${index}` }));

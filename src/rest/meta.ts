@@ -35,6 +35,23 @@ export interface RestMeta {
   errors?: Readonly<Record<number, string>>;
 }
 
+/** Workspace roles, lowest first (the workspaces document: "developer+", "owner/maintainer", "owner"). */
+export type WorkspaceRole = "viewer" | "developer" | "maintainer" | "owner";
+
+/**
+ * Who may call a procedure. Every procedure declares it (start-up refuses one that does not, or
+ * whose base procedure does not enforce it); tests/security checks each route over HTTP.
+ * - `"public"`: anyone; credentials are not required (a bad one is not an error).
+ * - `"user"`: any signed-in principal, acting on its own account or creating its own resources.
+ * - `"owner"`: a signed-in principal on a resource the input names; another user's is a 404.
+ * - `{ workspace: role }`: a member of the workspace the input names with at least `role`;
+ *   a non-member gets 404, a member below the role 403.
+ * - `"admin"`: platform admins; any other principal gets 403.
+ */
+export type Access = "public" | "user" | "owner" | "admin" | { workspace: WorkspaceRole };
+
 export interface ProcedureMeta {
+  /** Required, and never inherited from a base procedure: an owner-scoped route must say so itself. */
+  access: Access;
   rest?: RestMeta;
 }

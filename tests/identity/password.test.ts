@@ -263,7 +263,7 @@ describe("the session cookie on the market surface", () => {
     auth: router(passwordAuthProcedures),
     probe: router({
       whoami: authedProcedure
-        .meta({ rest: { method: "POST", path: "/api/fixture-market-whoami", surface: "market", auth: ["bearer", "cookie"] } })
+        .meta({ access: "user", rest: { method: "POST", path: "/api/fixture-market-whoami", surface: "market", auth: ["bearer", "cookie"] } })
         .output(z.object({ user_id: z.string() }))
         .mutation(({ ctx }) => ({ user_id: ctx.auth.userId })),
     }),

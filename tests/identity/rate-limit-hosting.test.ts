@@ -15,7 +15,7 @@ const hostingFixtures = router({
   health: appRouter._def.record.health,
   fixture: router({
     echo: authedProcedure
-      .meta({ rest: { method: "POST", path: "/api/v1/fixture-echo", surface: "hosting" } })
+      .meta({ access: "user", rest: { method: "POST", path: "/api/v1/fixture-echo", surface: "hosting", auth: ["bearer"] } })
       .input(z.object({ n: z.number().int() }))
       .mutation(({ input }) => ({ n: input.n })),
   }),

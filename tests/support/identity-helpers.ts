@@ -62,10 +62,10 @@ export const computeFixtureRouter = router({
   admin: appRouter._def.record.admin,
   fixture: router({
     tiers: publicProcedure
-      .meta({ rest: { method: "GET", path: "/tiers", surface: "compute" } })
+      .meta({ access: "public", rest: { method: "GET", path: "/tiers", surface: "compute" } })
       .query(() => ({ tiers: [] as number[] })),
     generateWallet: publicProcedure
-      .meta({ rest: { method: "POST", path: "/agents/generate-wallet", surface: "compute" } })
+      .meta({ access: "public", rest: { method: "POST", path: "/agents/generate-wallet", surface: "compute" } })
       .input(z.object({ agentId: z.string().optional() }).optional())
       .mutation(() => ({ address: "0x0000000000000000000000000000000000000001" })),
   }),

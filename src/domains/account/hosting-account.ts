@@ -4,6 +4,7 @@ import { requireUser } from "./service.ts";
 
 export const hostingAccount = authedProcedure
   .meta({
+    access: "user",
     rest: {
       method: "GET",
       path: "/api/v1/account",

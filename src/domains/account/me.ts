@@ -4,6 +4,7 @@ import { getProfile } from "./service.ts";
 
 export const me = authedProcedure
   .meta({
+    access: "user",
     rest: {
       method: "GET",
       path: "/api/account/me",

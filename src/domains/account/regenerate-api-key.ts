@@ -4,6 +4,7 @@ import { regenerateAccountKey } from "./service.ts";
 
 export const regenerateApiKey = authedProcedure
   .meta({
+    access: "user",
     rest: {
       method: "POST",
       path: "/api/account/me/api-key",

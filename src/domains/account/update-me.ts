@@ -4,6 +4,7 @@ import { updateProfile } from "./service.ts";
 
 export const updateMe = authedProcedure
   .meta({
+    access: "user",
     rest: {
       method: "PATCH",
       path: "/api/account/me",

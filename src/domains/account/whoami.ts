@@ -3,6 +3,7 @@ import { ZWhoami } from "./account.types.ts";
 
 export const whoami = authedProcedure
   .meta({
+    access: "user",
     rest: {
       method: "POST",
       path: "/api/whoami",

@@ -35,12 +35,13 @@ const adminErrors = { 403: "The caller is not a platform admin, or its IP is ban
 
 export const adminProcedures = {
   listBans: adminProcedure
-    .meta({ rest: { method: "GET", path: "/admin/bans", surface: "compute", auth: ["bearer"], tags, summary: "List IP bans", description: policy, errors: adminErrors } })
+    .meta({ access: "admin", rest: { method: "GET", path: "/admin/bans", surface: "compute", auth: ["bearer"], tags, summary: "List IP bans", description: policy, errors: adminErrors } })
     .output(ZBanList)
     .query(async ({ ctx }) => ({ bans: await listIpBans(ctx.services.limiter) })),
 
   ban: adminProcedure
     .meta({
+      access: "admin",
       rest: {
         method: "POST",
         path: "/admin/bans",
@@ -65,6 +66,7 @@ export const adminProcedures = {
 
   unban: adminProcedure
     .meta({
+      access: "admin",
       rest: {
         method: "DELETE",
         path: "/admin/bans/:ip",
@@ -83,6 +85,7 @@ export const adminProcedures = {
     ),
 
   audit: adminProcedure
+    .meta({ access: "admin" })
     .input(ZAuditQuery)
     .output(ZAuditPage)
     .query(({ ctx, input }) =>
@@ -99,6 +102,7 @@ export const adminProcedures = {
     ),
 
   setRole: adminProcedure
+    .meta({ access: "admin" })
     .input(ZSetRoleInput)
     .output(ZSetRoleResponse)
     .mutation(({ ctx, input }) =>

@@ -10,6 +10,7 @@ import { createKeyForUser, revokeKeyForUser } from "./service.ts";
  */
 export const apiKeyProcedures = {
   create: authedProcedure
+    .meta({ access: "user" })
     .input(ZCreateApiKeyInput)
     .output(ZCreatedApiKey)
     .mutation(({ ctx, input }) =>
@@ -21,10 +22,12 @@ export const apiKeyProcedures = {
     ),
 
   list: authedProcedure
+    .meta({ access: "user" })
     .output(ZApiKeyList)
     .query(async ({ ctx }) => ({ items: await listApiKeys(ctx.services.db, ctx.auth.userId) })),
 
   revoke: authedProcedure
+    .meta({ access: "owner" })
     .input(ZRevokeApiKeyInput)
     .output(ZApiKeySummary)
     .mutation(({ ctx, input }) =>

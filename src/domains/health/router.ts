@@ -9,18 +9,18 @@ const describe = "Unauthenticated liveness and database reachability.";
 export const healthRouter = router({
   /** Compute surface: `GET /health`. */
   compute: publicProcedure
-    .meta({ rest: { method: "GET", path: "/health", surface: "compute", summary: "Health check", description: describe } })
+    .meta({ access: "public", rest: { method: "GET", path: "/health", surface: "compute", summary: "Health check", description: describe } })
     .output(ZHealthResponse)
     .query(({ ctx }) => checkHealth({ database: ctx.services.database })),
 
   /** Hosting surface: `GET /api/v1/health`, in its `{ data }` envelope. */
   hosting: publicProcedure
-    .meta({ rest: { method: "GET", path: "/api/v1/health", surface: "hosting", summary: "Check API availability", description: describe } })
+    .meta({ access: "public", rest: { method: "GET", path: "/api/v1/health", surface: "hosting", summary: "Check API availability", description: describe } })
     .output(ZHealthResponse)
     .query(({ ctx }) => checkHealth({ database: ctx.services.database })),
 
   /** A live feed of health reports, for dashboards: tRPC subscription over SSE. */
-  watch: publicProcedure.input(ZHealthWatchInput).subscription(async function* ({ ctx, input, signal }) {
+  watch: publicProcedure.meta({ access: "public" }).input(ZHealthWatchInput).subscription(async function* ({ ctx, input, signal }) {
     let sequence = Number(input.lastEventId ?? 0) || 0;
     const stop = AbortSignal.any([ctx.services.shutdownSignal, ...(signal ? [signal] : [])]);
     while (!stop.aborted) {

@@ -13,6 +13,7 @@ import { createInvite, listInvites, revokeInvite } from "./invites.ts";
 /** Admin invite management (tRPC only), merged into `admin.*`. */
 export const inviteAdminProcedures = {
   createInvite: adminProcedure
+    .meta({ access: "admin" })
     .input(ZCreateInviteInput)
     .output(ZCreateInviteResponse)
     .mutation(async ({ ctx, input }) => {
@@ -30,6 +31,7 @@ export const inviteAdminProcedures = {
     }),
 
   listInvites: adminProcedure
+    .meta({ access: "admin" })
     .input(ZListInvitesInput)
     .output(ZListInvitesResponse)
     .query(async ({ ctx, input }) => {
@@ -38,6 +40,7 @@ export const inviteAdminProcedures = {
     }),
 
   revokeInvite: adminProcedure
+    .meta({ access: "admin" })
     .input(ZRevokeInviteInput)
     .output(ZInviteSummary)
     .mutation(async ({ ctx, input }) => {

@@ -5,6 +5,7 @@ import { refreshAccessToken } from "./refresh-session.ts";
 
 export const refresh = publicProcedure
   .meta({
+    access: "public",
     rest: {
       method: "POST",
       path: "/auth/refresh",

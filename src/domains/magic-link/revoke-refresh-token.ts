@@ -4,6 +4,7 @@ import { logout as revokeSession } from "./refresh-session.ts";
 
 export const revokeRefreshToken = publicProcedure
   .meta({
+    access: "public",
     rest: {
       method: "POST",
       path: "/auth/logout",

@@ -5,6 +5,7 @@ import { requestMagicLink } from "./request-magic-link.ts";
 
 export const signup = publicProcedure
   .meta({
+    access: "public",
     rest: {
       method: "POST",
       path: "/auth/signup",

@@ -7,6 +7,7 @@ import { verifyMagicLink } from "./verify-magic-link.ts";
 // clients must not batch, cache or retry it as a query.
 export const verify = publicProcedure
   .meta({
+    access: "public",
     rest: {
       method: "GET",
       path: "/auth/verify",

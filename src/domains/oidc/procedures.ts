@@ -32,6 +32,7 @@ function oauthDeps(ctx: Context) {
 export const oidcProcedures = {
   oidcStart: publicProcedure
     .meta({
+      access: "public",
       rest: {
         method: "GET",
         path: "/api/auth/oidc/{provider}",
@@ -58,6 +59,7 @@ export const oidcProcedures = {
 
   oidcCallback: publicProcedure
     .meta({
+      access: "public",
       rest: {
         method: "GET",
         path: "/api/auth/oidc/{provider}/callback",

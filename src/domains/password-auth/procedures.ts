@@ -25,6 +25,7 @@ function sessionSettings(ctx: Context): SessionSettings {
 export const passwordAuthProcedures = {
   register: publicProcedure
     .meta({
+      access: "public",
       rest: {
         method: "POST",
         path: "/api/auth/register",
@@ -51,6 +52,7 @@ export const passwordAuthProcedures = {
 
   login: publicProcedure
     .meta({
+      access: "public",
       rest: {
         method: "POST",
         path: "/api/auth/login",
@@ -77,6 +79,7 @@ export const passwordAuthProcedures = {
 
   logout: publicProcedure
     .meta({
+      access: "public",
       rest: {
         method: "POST",
         path: "/api/auth/logout",
@@ -96,6 +99,7 @@ export const passwordAuthProcedures = {
 
   me: authedProcedure
     .meta({
+      access: "user",
       rest: {
         method: "GET",
         path: "/api/auth/me",
@@ -110,6 +114,7 @@ export const passwordAuthProcedures = {
 
   /** tRPC only: checks the current password, ends every session, signs this browser in again. */
   changePassword: authedProcedure
+    .meta({ access: "user" })
     .input(ZChangePasswordInput)
     .output(ZAuthUser)
     .mutation(async ({ ctx, input }) => {

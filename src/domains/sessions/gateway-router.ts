@@ -34,49 +34,49 @@ const call = (ctx: Authed, sessionId: string) => ({ services: ctx.services, user
 /** The device gateway: drive an active session's phone. Owner only; every call is logged. */
 export const gatewayProcedures = {
   shell: authedProcedure
-    .meta(rest("POST", "shell", "Run a shell command on the device"))
+    .meta({ access: "owner", ...rest("POST", "shell", "Run a shell command on the device") })
     .input(ZShellInput)
     .output(ZShellOutput)
     .mutation(({ ctx, input }) => runShell(call(ctx, input.id), input.command, input.timeout_ms)),
 
   screenshot: authedProcedure
-    .meta({ rest: { ...rest("GET", "screenshot", "Screenshot (PNG)").rest, binary: { base64Field: "base64", contentType: "image/png" } } })
+    .meta({ access: "owner", rest: { ...rest("GET", "screenshot", "Screenshot (PNG)").rest, binary: { base64Field: "base64", contentType: "image/png" } } })
     .input(ZSessionIdInput)
     .output(ZScreenshotOutput)
     .query(({ ctx, input }) => takeScreenshot(call(ctx, input.id))),
 
   tap: authedProcedure
-    .meta(rest("POST", "tap", "Tap at x, y"))
+    .meta({ access: "owner", ...rest("POST", "tap", "Tap at x, y") })
     .input(ZTapInput)
     .output(ZOk)
     .mutation(({ ctx, input }) => sendInput(call(ctx, input.id), "tap", (d) => d.tap(input.x, input.y))),
 
   swipe: authedProcedure
-    .meta(rest("POST", "swipe", "Swipe from x1, y1 to x2, y2"))
+    .meta({ access: "owner", ...rest("POST", "swipe", "Swipe from x1, y1 to x2, y2") })
     .input(ZSwipeInput)
     .output(ZOk)
     .mutation(({ ctx, input }) => sendInput(call(ctx, input.id), "swipe", (d) => d.swipe(input.x1, input.y1, input.x2, input.y2, input.duration_ms))),
 
   text: authedProcedure
-    .meta(rest("POST", "text", "Type text"))
+    .meta({ access: "owner", ...rest("POST", "text", "Type text") })
     .input(ZTextInput)
     .output(ZOk)
     .mutation(({ ctx, input }) => sendInput(call(ctx, input.id), "text", (d) => d.text(input.text))),
 
   keyevent: authedProcedure
-    .meta(rest("POST", "keyevent", "Send a key event"))
+    .meta({ access: "owner", ...rest("POST", "keyevent", "Send a key event") })
     .input(ZKeyeventInput)
     .output(ZOk)
     .mutation(({ ctx, input }) => sendInput(call(ctx, input.id), "keyevent", (d) => d.keyevent(input.key, { longpress: input.longpress ?? false }))),
 
   install: authedProcedure
-    .meta(rest("POST", "install", "Install an APK (kept in the blob store)"))
+    .meta({ access: "owner", ...rest("POST", "install", "Install an APK (kept in the blob store)") })
     .input(ZInstallInput)
     .output(ZInstallOutput)
     .mutation(({ ctx, input }) => installApk(call(ctx, input.id), Buffer.from(input.apk_base64, "base64"))),
 
   push: authedProcedure
-    .meta(rest("POST", "files", "Write a file on the device (the workspace lives under /data/workspace)"))
+    .meta({ access: "owner", ...rest("POST", "files", "Write a file on the device (the workspace lives under /data/workspace)") })
     .input(ZPushInput)
     .output(ZOk)
     .mutation(({ ctx, input }) => pushFile(call(ctx, input.id), input.path, Buffer.from(input.content_base64, "base64"))),

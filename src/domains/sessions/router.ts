@@ -18,6 +18,7 @@ function baseUrlOf(ctx: Context): string {
 export const sessionsRouter = router({
   create: authedProcedure
     .meta({
+      access: "user",
       rest: {
         method: "POST",
         path: "/api/sessions",
@@ -36,13 +37,14 @@ export const sessionsRouter = router({
     .mutation(async ({ ctx }) => toSessionResponse(await startSession(ctx.services, ctx.auth.userId), baseUrlOf(ctx))),
 
   get: authedProcedure
-    .meta({ rest: { method: "GET", path: "/api/sessions/:id", surface: "mobile", summary: "Fetch a session's current state", auth: bearer } })
+    .meta({ access: "owner", rest: { method: "GET", path: "/api/sessions/:id", surface: "mobile", summary: "Fetch a session's current state", auth: bearer } })
     .input(ZSessionIdInput)
     .output(ZSessionResponse)
     .query(async ({ ctx, input }) => toSessionResponse(await requireOwnSession(ctx.services.db, input.id, ctx.auth.userId), baseUrlOf(ctx))),
 
   end: authedProcedure
     .meta({
+      access: "owner",
       rest: {
         method: "DELETE",
         path: "/api/sessions/:id",
@@ -58,6 +60,7 @@ export const sessionsRouter = router({
 
   events: authedProcedure
     .meta({
+      access: "owner",
       rest: {
         method: "GET",
         path: "/api/sessions/:id/stream",

@@ -16,18 +16,19 @@ const SHARE_TTL_S = 3600;
 
 export const skillsRouter = router({
   list: authedProcedure
-    .meta({ rest: { method: "GET", path: "/api/skills", surface: "mobile", summary: "List your skills", auth: ["bearer"] } })
+    .meta({ access: "user", rest: { method: "GET", path: "/api/skills", surface: "mobile", summary: "List your skills", auth: ["bearer"] } })
     .output(ZSkillListResponse)
     .query(async ({ ctx }) => ({ skills: await listSkills(ctx.services.db, ctx.auth.userId) })),
 
   get: authedProcedure
-    .meta({ rest: { method: "GET", path: "/api/skills/:name", surface: "mobile", summary: "Skill detail with versions and eval runs", auth: ["bearer"] } })
+    .meta({ access: "owner", rest: { method: "GET", path: "/api/skills/:name", surface: "mobile", summary: "Skill detail with versions and eval runs", auth: ["bearer"] } })
     .input(z.object({ name: ZSkillName }))
     .output(ZSkillDetailResponse)
     .query(({ ctx, input }) => getSkillDetail(ctx.services.db, ctx.auth.userId, input.name)),
 
   share: authedProcedure
     .meta({
+      access: "owner",
       rest: {
         method: "GET",
         path: "/api/skills/:name/share",
@@ -52,6 +53,7 @@ export const skillsRouter = router({
     ),
 
   createEvalRun: authedProcedure
+    .meta({ access: "owner" })
     .input(ZCreateEvalRunInput)
     .output(ZEvalRun)
     .mutation(({ ctx, input }) =>
@@ -59,6 +61,7 @@ export const skillsRouter = router({
     ),
 
   updateEvalRun: authedProcedure
+    .meta({ access: "owner" })
     .input(ZUpdateEvalRunInput)
     .output(ZEvalRun)
     .mutation(({ ctx, input }) =>
