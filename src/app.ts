@@ -12,6 +12,7 @@ import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
 import { collectRestRoutes } from "./rest/routes.ts";
 import { renderError, surfaceForPath } from "./rest/surfaces.ts";
 import { appRouter } from "./router.ts";
+import { assertAccessDeclared } from "./trpc/access.ts";
 import { createContextInner, type RequestInfo } from "./trpc/context.ts";
 import { toAppError } from "./trpc/errors.ts";
 
@@ -29,6 +30,7 @@ type NativeRouteHandler = (request: Request & { params: Record<string, string> }
  */
 export function createApp(services: Services, router: AnyRouter = appRouter) {
   const { config, logger } = services;
+  assertAccessDeclared(router);
   const routes = collectRestRoutes(router);
   const openapiJson = JSON.stringify(
     buildOpenApiDocument(routes, { title: "Agent Cloud API", version: VERSION, serverUrl: config.publicUrl }, rateLimitErrors),
