@@ -1,4 +1,4 @@
-import type { AuthScheme, RestMeta, Surface } from "./meta.ts";
+import type { AuthScheme, ProcedureMeta, RestMeta, Surface } from "./meta.ts";
 import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
 
 /**
@@ -152,6 +152,8 @@ function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, st
   };
   if (meta.auth?.length) responses["401"] = errorResponse("Missing or invalid credentials.");
   if (route.pathParams.length) responses["404"] = errorResponse("Not found (or not yours).");
+  const access = (route.procedure._def.meta as ProcedureMeta | undefined)?.access;
+  if (access === "admin") responses["403"] = errorResponse("Signed in, but not a platform admin.");
   for (const [status, description] of Object.entries({ ...policyErrors, ...meta.errors })) {
     responses[status] = errorResponse(description);
   }
@@ -160,6 +162,8 @@ function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, st
     summary: meta.summary,
     description: meta.description,
     tags: [meta.surface, ...(meta.tags ?? [])],
+    // Who may call it (src/rest/meta.ts `Access`): public, user, owner, admin or { workspace: role }.
+    ...(access ? { "x-access": access } : {}),
     ...(meta.auth?.length ? { security: meta.auth.map((s) => ({ [s]: [] })) } : { security: [] }),
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
