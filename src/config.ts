@@ -175,6 +175,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
   const e = parsed.data;
+  if (e.NODE_ENV === "production" && !e.SMTP_URL) {
+    // Without a mailer a sign-in link could only be handed out in the response, to whoever asked.
+    throw new ConfigError(["SMTP_URL: required when NODE_ENV=production (sign-in links must be e-mailed)"]);
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,

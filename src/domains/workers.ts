@@ -1,8 +1,10 @@
 import type { Services } from "../platform/services.ts";
+import { announceSignInTokenReturn } from "./magic-link/dev-token-return.ts";
 import { startSessionWorkers } from "./sessions/workers.ts";
 
-/** Every domain's background work (queue workers, reconcilers), started with the platform. */
+/** Every domain's background work (queue workers, reconcilers) and start-up notices, started with the platform. */
 export function startDomainWorkers(services: Services) {
+  announceSignInTokenReturn({ env: services.config.env, mailerKind: services.mailer.kind, logger: services.logger });
   const sessions = startSessionWorkers(services, {
     reconcileMs: services.config.devices.reconcileMs,
     allocateLeaseMs: services.config.devices.allocateLeaseMs,

@@ -228,7 +228,8 @@ describe("throttling", () => {
     for (let i = 0; i < 30; i++) {
       const ok = await signup({ email: uniqueEmail("spray") }, from);
       expect(ok.status).toBe(200);
-      ledger.issued(ok.index, ok.body.magic_token as string);
+      // Not a loopback caller: the token is mailed (to the log), never returned.
+      expect(ok.body).toEqual({ ok: true });
     }
     const res = await signup({ email: uniqueEmail("spray") }, from);
     expect(res.status).toBe(429);

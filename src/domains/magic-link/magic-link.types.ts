@@ -13,7 +13,9 @@ export const ZSignupResponse = z.object({
   magic_token: z
     .string()
     .optional()
-    .describe("Only when no mail provider is configured (development); otherwise the link is e-mailed."),
+    .describe(
+      "Only without a mail provider (development and test), and only to a loopback caller; never in production. Otherwise the link is e-mailed.",
+    ),
 });
 export type TSignupResponse = z.infer<typeof ZSignupResponse>;
 

@@ -5,8 +5,10 @@ import type { Logger } from "../../platform/logger.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { hashToken, randomToken } from "../../platform/tokens.ts";
+import type { Config } from "../../config.ts";
 import { recordAudit } from "../audit/service.ts";
 import { findUserByEmail, normalizeEmail } from "../identity/users.ts";
+import { mayReturnSignInToken } from "./dev-token-return.ts";
 import { findUsableInvite } from "./invites.ts";
 import { throttleSignup } from "./throttle.ts";
 
@@ -21,6 +23,8 @@ export interface RequestMagicLinkInput {
   inviteCode: string | undefined;
   requireInvites: boolean;
   adminEmails: readonly string[];
+  /** Decides, with the mailer and the caller's address, whether the token may be returned. */
+  env: Config["env"];
   /** Where links point: PUBLIC_URL, else the URL this request reached. */
   baseUrl: string;
   ip: string;
@@ -29,7 +33,7 @@ export interface RequestMagicLinkInput {
 
 /**
  * Creates a single-use sign-in token and mails the link. The plaintext token is returned only
- * when mail goes to the log (development), as the mobile document describes.
+ * when mail goes to the log, outside production, to a loopback caller (dev-token-return.ts).
  */
 export async function requestMagicLink(input: RequestMagicLinkInput): Promise<{ magicToken: string | undefined }> {
   const { db, mailer, logger } = input;
@@ -68,7 +72,8 @@ export async function requestMagicLink(input: RequestMagicLinkInput): Promise<{ 
     throw error;
   }
   await audit("success", { delivery: mailer.kind, invite: inviteId !== null });
-  return { magicToken: mailer.kind === "log" ? token : undefined };
+  const returnable = mayReturnSignInToken({ env: input.env, mailerKind: mailer.kind, ip: input.ip });
+  return { magicToken: returnable ? token : undefined };
 }
 
 /**

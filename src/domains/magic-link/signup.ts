@@ -13,7 +13,9 @@ export const signup = publicProcedure
       summary: "Request a magic link",
       description:
         "Creates a single-use sign-in token (15 minutes) and e-mails the link `/auth/verify?token=…`. " +
-        "Without a mail provider (development) the token is returned as `magic_token` instead. " +
+        "Without a mail provider (SMTP_URL unset; development and test only, production refuses to start " +
+        "without one) the token is returned as `magic_token` instead, and only to a caller on the server's own " +
+        "machine (loopback); anyone else gets `{ ok: true }` and the link goes to the log. " +
         "While REQUIRE_INVITES is on, a new account needs a valid unused `invite_code` (403 otherwise); " +
         "existing accounts and ADMIN_EMAILS sign in without one. Limited to 5 requests per hour per " +
         "e-mail and 30 per hour per client IP (429 with Retry-After).",
@@ -36,6 +38,7 @@ export const signup = publicProcedure
       inviteCode: input.invite_code,
       requireInvites: services.config.identity.requireInvites,
       adminEmails: services.config.identity.adminEmails,
+      env: services.config.env,
       baseUrl: linkBase(services, request),
       ip: request.ip,
       requestId: request.requestId,
