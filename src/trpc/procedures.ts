@@ -1,6 +1,7 @@
 import { AppError } from "../platform/errors.ts";
 import { applySurfaceRateLimit } from "../domains/rate-limits/surface-policy.ts";
 import { baseProcedure, middleware } from "./init.ts";
+import { rejectUnwantedText } from "./input-hygiene.ts";
 
 /**
  * The procedure chain: public → authed → admin. Each surface's rate-limit policy runs first
@@ -17,7 +18,7 @@ const requirePrincipal = middleware(async ({ ctx, next }) => {
   return next({ ctx: { auth: principal } });
 });
 
-export const publicProcedure = baseProcedure.use(surfaceRateLimit);
+export const publicProcedure = baseProcedure.use(surfaceRateLimit).use(rejectUnwantedText);
 /** `ctx.auth` is the signed-in principal. */
 export const authedProcedure = publicProcedure.use(requirePrincipal);
 export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
