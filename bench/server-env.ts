@@ -25,6 +25,8 @@ export function benchServerEnv(backendEnv: Record<string, string>, procedures: n
     LOG_LEVEL: "warn",
     REDIS_URL: "",
     TRUSTED_PROXIES: "127.0.0.1",
+    // Production refuses to start without a mailer; no benchmark sends mail.
+    SMTP_URL: "smtp://127.0.0.1:2525",
     SHUTDOWN_GRACE_MS: "2000",
     BENCH_PROCEDURES: String(procedures),
     BENCH_MAX_LIFETIME_S: String(lifetimeSeconds),

@@ -1,8 +1,8 @@
 /**
  * Users for the sessions benchmark, made through the platform's own API as a mobile user would
- * make one: POST /auth/signup (without a mail provider the magic token comes back in the
- * response), GET /auth/verify (a JWT access token), then tRPC `apiKeys.create` (an API key, the
- * credential every session request then carries). Each user has its own X-Forwarded-For address,
+ * make one: POST /auth/signup (without a mail provider, outside production, the magic token comes
+ * back in the response to a loopback caller), GET /auth/verify (a JWT access token), then tRPC
+ * `apiKeys.create` (an API key, the credential every session request then carries). Each user has its own X-Forwarded-For address,
  * because sign-up is limited to 30 an hour per client address (the runner trusts 127.0.0.1 as a
  * proxy, as bench/run.ts does). One user per session: a user may have 1 live session and 5 an hour.
  */
@@ -21,13 +21,14 @@ export async function createUsers(baseUrl: string, count: number, label: string,
 
 async function createUser(baseUrl: string, name: string, index: number): Promise<string> {
   const run = crypto.randomUUID().slice(0, 8);
-  const forwarded = { "x-forwarded-for": `10.77.${(index >> 8) & 255}.${index & 255}` };
+  // Loopback addresses: the magic token is returned to loopback callers only.
+  const forwarded = { "x-forwarded-for": `127.77.${(index >> 8) & 255}.${index & 255}` };
   const signup = await call<{ magic_token?: string }>(`${baseUrl}/auth/signup`, {
     method: "POST",
     headers: { ...forwarded, "content-type": "application/json" },
     body: JSON.stringify({ email: `bench-${name}-${run}@example.test` }),
   });
-  if (!signup.magic_token) throw new Error("POST /auth/signup returned no magic_token: the benchmark needs the log mailer (SMTP_URL unset)");
+  if (!signup.magic_token) throw new Error("POST /auth/signup returned no magic_token: the benchmark needs the log mailer (SMTP_URL unset) outside production");
   const tokens = await call<{ access_token: string }>(`${baseUrl}/auth/verify?token=${encodeURIComponent(signup.magic_token)}`, { headers: forwarded });
   const created = await call<{ result: { data: { json: { key: string } } } }>(`${baseUrl}/trpc/apiKeys.create`, {
     method: "POST",

@@ -46,6 +46,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 const platformEnv = {
   ...benchServerEnv(backend.env, 0, 3600),
+  // Users sign up over the API: without a mailer the magic token comes back, outside production only.
+  NODE_ENV: "development",
   SMTP_URL: "",
   CONTAINER_DRIVER: "simulator",
   // Capacity is not what is measured; every session is ended before its user starts another.
