@@ -1,4 +1,4 @@
-import { index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { jsonValue, timestamptz } from "./columns.ts";
 import { users } from "./users.ts";
 
@@ -38,8 +38,16 @@ export const deviceSessions = pgTable(
     activeAt: timestamptz("active_at"),
     endedAt: timestamptz("ended_at"),
     lastActivityAt: timestamptz("last_activity_at").notNull().defaultNow(),
+    /** The client address that asked for it: live sessions per address are capped (DEVICE_PER_IP). */
+    clientIp: text("client_ip"),
+    /** Bytes pushed onto the device while it lives; they count against the owner's storage quota. */
+    pushedBytes: bigint("pushed_bytes", { mode: "number" }).notNull().default(0),
   },
-  (t) => [index("device_sessions_user_idx").on(t.userId, t.createdAt), index("device_sessions_status_idx").on(t.status)],
+  (t) => [
+    index("device_sessions_user_idx").on(t.userId, t.createdAt),
+    index("device_sessions_status_idx").on(t.status),
+    index("device_sessions_client_ip_idx").on(t.clientIp, t.status),
+  ],
 );
 
 /** Every lifecycle event, numbered per session, so a stream can replay from Last-Event-ID. */
