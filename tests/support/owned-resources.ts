@@ -1,0 +1,98 @@
+import { createApiKey } from "../../src/domains/identity/api-keys.ts";
+import { createEvalRun } from "../../src/domains/skills/service.ts";
+import { syncSkills } from "../../src/domains/skills/sync.ts";
+import type { TestPlatform } from "./harness.ts";
+import { freshIp } from "./identity-helpers.ts";
+import type { OwnedResource, OwnedResourceTable, Owner } from "./route-access.ts";
+
+/**
+ * The owned-resource table of the real app router: for each owner-scoped procedure, how to make a
+ * resource of the owner and the input that names it. A new owner-scoped procedure needs a row here
+ * (tests/security/route-access.test.ts fails until it has one).
+ */
+
+const marker = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
+
+/** One live session per owner, shared by every session route (one active session per user). */
+const sessions = new Map<string, Promise<{ id: string; marks: string[] }>>();
+
+function ownerSession(t: TestPlatform, owner: Owner) {
+  let made = sessions.get(owner.userId);
+  if (!made) {
+    made = startSession(t, owner);
+    sessions.set(owner.userId, made);
+  }
+  return made;
+}
+
+async function startSession(t: TestPlatform, owner: Owner): Promise<{ id: string; marks: string[] }> {
+  const headers = { ...owner.headers, "x-forwarded-for": freshIp("198.19") };
+  const created = await t.request("/api/sessions", { method: "POST", headers });
+  if (created.status !== 201) throw new Error(`owner's session: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const session = (await (await t.request(`/api/sessions/${id}`, { headers })).json()) as {
+      status: string;
+      device: { container_id: string | null } | null;
+    };
+    if (session.status === "active") return { id, marks: session.device?.container_id ? [session.device.container_id] : [] };
+    if (session.status === "ended" || session.status === "error") throw new Error(`owner's session ended: ${JSON.stringify(session)}`);
+    await Bun.sleep(50);
+  }
+  throw new Error("owner's session never became active");
+}
+
+function onSession(extra: Record<string, unknown> = {}) {
+  return async ({ t, owner }: { t: TestPlatform; owner: Owner }): Promise<OwnedResource> => {
+    const session = await ownerSession(t, owner);
+    return { input: { id: session.id, ...extra }, marks: session.marks };
+  };
+}
+
+/** A skill of the owner whose description is a marker no one else may see. */
+async function ownerSkill(t: TestPlatform, owner: Owner) {
+  const name = marker("owned-skill");
+  const description = marker("owned-description");
+  const { db, blobs } = t.platform.services;
+  const files = new Map([["SKILL.md", new TextEncoder().encode(`# ${name}\n${description}\n`)]]);
+  await syncSkills({ db, blobs, userId: owner.userId, sessionId: null, skills: [{ name, files }] });
+  return { name, description };
+}
+
+export const ownedResources: OwnedResourceTable = {
+  "apiKeys.revoke": async ({ t, owner }) => {
+    const name = marker("owned-key");
+    const { summary } = await createApiKey(t.platform.services.db, { userId: owner.userId, name });
+    return { input: { id: summary.id }, marks: [name] };
+  },
+  "sessions.get": onSession(),
+  "sessions.events": onSession(),
+  "sessions.screenshot": onSession(),
+  "sessions.shell": onSession({ command: "echo owned" }),
+  "sessions.tap": onSession({ x: 1, y: 1 }),
+  "sessions.swipe": onSession({ x1: 1, y1: 1, x2: 2, y2: 2 }),
+  "sessions.text": onSession({ text: "owned" }),
+  "sessions.keyevent": onSession({ key: "KEYCODE_HOME" }),
+  "sessions.install": onSession({ apk_base64: "UEsDBBQAAAAIAA==" }),
+  "sessions.push": onSession({ path: "/sdcard/owned.txt", content_base64: "b3duZWQ=" }),
+  // The owner's own call ends the shared session; the owner's later gateway calls are 409s.
+  "sessions.end": onSession(),
+  "skills.get": async ({ t, owner }) => {
+    const skill = await ownerSkill(t, owner);
+    return { input: { name: skill.name }, marks: [skill.description] };
+  },
+  "skills.share": async ({ t, owner }) => {
+    const skill = await ownerSkill(t, owner);
+    return { input: { name: skill.name }, marks: [skill.description] };
+  },
+  "skills.createEvalRun": async ({ t, owner }) => {
+    const skill = await ownerSkill(t, owner);
+    return { input: { name: skill.name, notes: "from someone" }, marks: [skill.description] };
+  },
+  "skills.updateEvalRun": async ({ t, owner }) => {
+    const skill = await ownerSkill(t, owner);
+    const notes = marker("owned-notes");
+    const run = await createEvalRun({ db: t.platform.services.db, userId: owner.userId, name: skill.name, status: "queued", notes });
+    return { input: { id: run.id, status: "running" }, marks: [notes, skill.name] };
+  },
+};
