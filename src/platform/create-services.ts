@@ -40,7 +40,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const signingSecret = await loadSigningSecret(config);
   const shutdown = new AbortController();
   const bus = createEventBus({ redisUrl: config.redisUrl, logger, channelPrefix: `${config.redisPrefix}events:` });
-  const limiter = createRateLimiter({ redisUrl: config.redisUrl, keyPrefix: `${config.redisPrefix}rl:` });
+  // Bans live in the database; so do sign-in lockouts (password-auth/throttle.ts keys) without Redis.
+  const limiter = createRateLimiter({ redisUrl: config.redisUrl, keyPrefix: `${config.redisPrefix}rl:`, db: database.db, durableWindowPrefixes: ["auth:login:"] });
   const queue = createWorkQueue({ db: database.db, logger, pollMs: config.queuePollMs });
   const blobs = createBlobStore({ config, signingSecret, baseUrl: config.publicUrl ?? options.baseUrl });
   const principalCache = await createInvalidatingCache<CachedPrincipal>({

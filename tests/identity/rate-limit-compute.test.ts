@@ -54,8 +54,8 @@ describe("the table", () => {
     expect(AUTO_BAN).toEqual({ threshold: 10, windowMs: 3_600_000, banMs: 3_600_000 });
     expect(computeRouteFor("/credentials/{token_id}")).toMatchObject({ pattern: "/credentials/:tokenId", rule: { limit: 30 } });
     expect(computeRouteFor("/status/:id").pattern).toBe("/status/:tokenId");
-    expect(computeRouteFor("/admin/bans/:ip")).toMatchObject({ pattern: "/admin/*", rule: { limit: 20 }, banExempt: false });
-    expect(computeRouteFor("/health")).toEqual({ pattern: "/health", rule: null, banExempt: true });
+    expect(computeRouteFor("/admin/bans/:ip")).toMatchObject({ pattern: "/admin/*", rule: { limit: 20 }, banExempt: false, admin: true });
+    expect(computeRouteFor("/health")).toEqual({ pattern: "/health", rule: null, banExempt: true, admin: false });
     expect(computeRouteFor("/x402/purchase-compute")).toMatchObject({ rule: null, banExempt: false });
   });
 });
@@ -98,20 +98,34 @@ describe("per IP, per endpoint", () => {
     expect(items[0]).toMatchObject({ outcome: "failure", ip, details: { endpoint: "/agents/generate-wallet", violations: 1 } });
   });
 
-  test("/admin/* is one bucket of 20 per minute across its routes and concrete URLs", async () => {
+  test("/admin/* is one bucket of 20 per minute across its routes and concrete URLs, per admin", async () => {
+    const { key } = await createUserWithKey(t, { role: "admin" });
+    const ownAdmin = (ip: string, init: RequestInit = {}) =>
+      fromIp(ip, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` } });
     const ip = freshIp();
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) {
-      statuses.push((await drain(await t.request("/admin/bans", asAdmin(ip)))).status);
-      statuses.push((await drain(await t.request(`/admin/bans/192.0.2.${i + 1}`, asAdmin(ip, { method: "DELETE" })))).status);
+      statuses.push((await drain(await t.request("/admin/bans", ownAdmin(ip)))).status);
+      statuses.push((await drain(await t.request(`/admin/bans/192.0.2.${i + 1}`, ownAdmin(freshIp(), { method: "DELETE" })))).status);
     }
     expect(statuses).toEqual(Array(20).fill(200));
-    const refused = await t.request("/admin/bans", asAdmin(ip));
+    const refused = await t.request("/admin/bans", ownAdmin(freshIp()));
     expect(refused.status).toBe(429);
     expect(refused.headers.get("x-ratelimit-limit")).toBe("20");
-    // Unauthenticated requests count too: brute-forcing admin keys is what the limit is for.
-    const anonymous = await t.request("/admin/bans", fromIp(ip));
-    expect(anonymous.status).toBe(429);
+    // The admin's budget is theirs: the address they used still has its own.
+    expect((await drain(await t.request("/admin/bans", fromIp(ip)))).status).toBe(401);
+  });
+
+  test("anonymous traffic spends its IP's budget, not the admin's: an admin from that IP still gets in", async () => {
+    const ip = freshIp();
+    const statuses: number[] = [];
+    // Unauthenticated requests count per IP: brute-forcing admin keys is what the limit is for.
+    for (let i = 0; i < 21; i++) statuses.push((await drain(await t.request("/admin/bans", fromIp(ip)))).status);
+    expect(statuses).toEqual([...Array(20).fill(401), 429]);
+    // A non-admin key is "anyone else" too.
+    const { headers } = await createUserWithKey(t);
+    expect((await drain(await t.request("/admin/bans", fromIp(ip, { headers })))).status).toBe(429);
+    expect((await drain(await t.request("/admin/bans", asAdmin(ip)))).status).toBe(200);
   });
 });
 
@@ -129,8 +143,10 @@ describe("auto-ban", () => {
     // Whole seconds, rounded up: at most one over the hour.
     expect(retryAfter).toBeLessThanOrEqual(3601);
     expect((await drain(await wallet(ip))).status).toBe(403);
-    // Even an admin's key does not help a banned address, and refusals are not new violations.
-    expect((await drain(await t.request("/admin/bans", asAdmin(ip)))).status).toBe(403);
+    // Anyone but an admin is refused on the admin routes too, and refusals are not new violations.
+    expect((await drain(await t.request("/admin/bans", fromIp(ip)))).status).toBe(403);
+    const { headers: userHeaders } = await createUserWithKey(t);
+    expect((await drain(await t.request("/admin/bans", fromIp(ip, { headers: userHeaders })))).status).toBe(403);
     expect((await drain(await t.request("/health", fromIp(ip)))).status).toBe(200);
 
     const db = t.platform.services.db;
@@ -140,7 +156,8 @@ describe("auto-ban", () => {
     expect(auto.items).toHaveLength(1);
     expect(auto.items[0]?.details).toMatchObject({ violations: 10 });
 
-    const adminIp = freshIp();
+    // An admin behind the banned address still reaches the admin routes, and can lift the ban.
+    const adminIp = ip;
     const list = await json<{ bans: { ip: string; until: string }[] }>(await t.request("/admin/bans", asAdmin(adminIp)));
     const ban = list.bans.find((b) => b.ip === ip);
     expect(ban).toBeDefined();

@@ -17,21 +17,24 @@ import { banAsAdmin, searchAudit, setUserRole, unbanAsAdmin, type AdminActor } f
 
 /**
  * `admin.*`, for users whose role is admin. The ban procedures are also the compute surface's
- * `/admin/bans` routes (bearer API key; 20 requests per minute per IP, as every `/admin/*`).
+ * `/admin/bans` routes (bearer API key; 20 requests per minute, as every `/admin/*`: per admin for a
+ * signed-in admin, per IP for anyone else).
  * Invite procedures are merged in beside these by the invites domain.
  */
 const tags = ["admin"];
 const policy =
   "Admin only: a bearer API key of a user whose role is admin (401 without, 403 otherwise). Every /admin/* route " +
-  "shares one budget of 20 requests per minute per IP (429 with X-RateLimit-Limit/Remaining/Reset and Retry-After; " +
-  "each 429 is a violation, 10 in an hour ban the IP for an hour). A banned IP gets 403 on every compute endpoint " +
-  "except /health.";
+  "shares one budget of 20 requests per minute (429 with X-RateLimit-Limit/Remaining/Reset and Retry-After): a " +
+  "signed-in admin has a budget of their own and is never refused for their IP's ban, so traffic from the same " +
+  "address cannot lock an admin out; any other caller counts per IP, each of its 429s is a violation, and 10 in an " +
+  "hour ban the IP for an hour. A banned IP gets 403 on every compute endpoint except /health and, for admins, " +
+  "/admin/*. Bans are kept in the database and survive restarts.";
 
 function actorOf(ctx: Context & { auth: { userId: string } }): AdminActor {
   return { userId: ctx.auth.userId, ip: canonicalIp(ctx.request.ip), requestId: ctx.request.requestId };
 }
 
-const adminErrors = { 403: "The caller is not a platform admin, or its IP is banned." };
+const adminErrors = { 403: "The caller is not a platform admin (a non-admin caller from a banned IP also gets 403)." };
 
 export const adminProcedures = {
   listBans: adminProcedure

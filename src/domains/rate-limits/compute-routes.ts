@@ -1,5 +1,5 @@
 import type { RateLimitRule } from "../../platform/rate-limit/types.ts";
-import { BAN_EXEMPT_COMPUTE_PATHS, COMPUTE_LIMITS } from "./limits.ts";
+import { ADMIN_COMPUTE_PATTERN, BAN_EXEMPT_COMPUTE_PATHS, COMPUTE_LIMITS } from "./limits.ts";
 
 /** What the compute policy does for one route template. */
 export interface ComputeRoute {
@@ -7,6 +7,8 @@ export interface ComputeRoute {
   pattern: string;
   rule: RateLimitRule | null;
   banExempt: boolean;
+  /** An admin route: a signed-in admin has a budget of their own and passes the IP's ban. */
+  admin: boolean;
 }
 
 /** `/credentials/{token_id}` and `/credentials/:tokenId` are the same route: parameter names vary. */
@@ -34,10 +36,12 @@ export function computeRouteFor(template: string): ComputeRoute {
   const key = shape(template);
   const match =
     exact.get(key) ?? prefixes.find((p) => key.startsWith(p.prefix) || key === p.prefix.slice(0, -1));
+  const pattern = match?.pattern ?? key;
   const route: ComputeRoute = {
-    pattern: match?.pattern ?? key,
+    pattern,
     rule: match?.rule ?? null,
     banExempt: exempt.has(key),
+    admin: pattern === ADMIN_COMPUTE_PATTERN,
   };
   resolved.set(template, route);
   return route;

@@ -5,7 +5,7 @@ import type { RateLimiter } from "../../platform/rate-limit/types.ts";
 import { recordAudit } from "../audit/service.ts";
 import { computeRouteFor, type ComputeRoute } from "./compute-routes.ts";
 import { rateLimitHeaders, setHeaders } from "./headers.ts";
-import { banKey, computeBucket } from "./keys.ts";
+import { banKey, computeAdminBucket, computeBucket } from "./keys.ts";
 import { AUTO_BAN } from "./limits.ts";
 
 export interface ComputeLimitDeps {
@@ -21,6 +21,8 @@ export interface ComputeRequest {
   ip: string;
   requestId: string;
   responseHeaders: Headers;
+  /** The signed-in admin's user id, or null for anyone else; asked on admin routes only. */
+  adminUserId?: () => Promise<string | null>;
 }
 
 /**
@@ -31,7 +33,32 @@ export interface ComputeRequest {
  */
 export function limitCompute(deps: ComputeLimitDeps, request: ComputeRequest): Promise<void> | undefined {
   const route = computeRouteFor(request.template);
-  return route.banExempt ? undefined : enforceCompute(deps, request, route);
+  if (route.banExempt) return undefined;
+  if (route.admin && request.adminUserId) return limitAdminRoute(deps, request, route, request.adminUserId);
+  return enforceCompute(deps, request, route);
+}
+
+/**
+ * An admin route: a signed-in admin spends a budget of their own (the documented 20 per minute)
+ * and is neither refused for the IP's ban nor counted toward it; everyone else is limited per IP.
+ */
+async function limitAdminRoute(
+  deps: ComputeLimitDeps,
+  request: ComputeRequest,
+  route: ComputeRoute,
+  adminUserId: () => Promise<string | null>,
+): Promise<void> {
+  const userId = await adminUserId();
+  if (!userId) return enforceCompute(deps, request, route);
+  if (!route.rule) return;
+  const result = await deps.limiter.hit(computeAdminBucket(route.pattern, userId), route.rule);
+  const headers = rateLimitHeaders(result);
+  setHeaders(request.responseHeaders, headers);
+  if (result.allowed) return;
+  throw new AppError("RATE_LIMITED", `Too many requests to ${route.pattern}; retry in ${result.retryAfterSeconds}s`, undefined, {
+    ...headers,
+    "retry-after": String(result.retryAfterSeconds),
+  });
 }
 
 async function enforceCompute(deps: ComputeLimitDeps, request: ComputeRequest, route: ComputeRoute): Promise<void> {

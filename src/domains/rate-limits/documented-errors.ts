@@ -17,8 +17,9 @@ export function rateLimitErrors(meta: RestMeta): Record<number, string> {
   if (route.banExempt) return {};
   const banned = `IP banned: ${AUTO_BAN.threshold} rate-limit violations within an hour ban the IP for an hour.`;
   if (!route.rule) return { 403: banned };
+  const per = route.admin ? "per signed-in admin (per IP for other callers)" : "per IP";
   return {
-    403: banned,
-    429: `Rate limited: ${rate(route.rule.limit, route.rule.windowMs)} per IP on ${route.pattern}; Retry-After and X-RateLimit-* headers.`,
+    403: route.admin ? `${banned} A signed-in admin is not refused for the IP's ban.` : banned,
+    429: `Rate limited: ${rate(route.rule.limit, route.rule.windowMs)} ${per} on ${route.pattern}; Retry-After and X-RateLimit-* headers.`,
   };
 }

@@ -14,6 +14,11 @@ export function computeBucket(pattern: string, ip: string): string {
   return `compute:${pattern}:${ip}`;
 }
 
+/** An authenticated admin's own budget on the admin routes. */
+export function computeAdminBucket(pattern: string, userId: string): string {
+  return `compute:${pattern}:user:${userId}`;
+}
+
 /** Violations and bans are per IP, whichever endpoint was abused. */
 export const BAN_KEY_PREFIX = "ip:";
 

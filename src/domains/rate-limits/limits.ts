@@ -24,6 +24,12 @@ export const COMPUTE_LIMITS: Readonly<Record<string, RateLimitRule | null>> = {
   "/admin/*": { limit: 20, windowMs: MINUTE },
 };
 
+/**
+ * The admin routes: an authenticated admin is counted per admin (not per IP) and is never refused
+ * for the IP's ban, so anonymous traffic from the admin's address cannot lock the admin out of unban.
+ */
+export const ADMIN_COMPUTE_PATTERN = "/admin/*";
+
 /** Compute routes a banned IP may still reach. */
 export const BAN_EXEMPT_COMPUTE_PATHS: readonly string[] = ["/health"];
 

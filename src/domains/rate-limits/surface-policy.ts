@@ -27,6 +27,12 @@ function limitComputeRequest(ctx: Context, template: string): Promise<void> | un
   const { services, request, responseHeaders } = ctx;
   return limitCompute(
     { limiter: services.limiter, db: services.db, logger: services.logger },
-    { template, ip: canonicalIp(request.ip), requestId: request.requestId, responseHeaders },
+    { template, ip: canonicalIp(request.ip), requestId: request.requestId, responseHeaders, adminUserId: () => signedInAdmin(ctx) },
   );
+}
+
+/** The caller's user id when it is a signed-in admin; a bad credential counts as anonymous here (its 401 comes later). */
+async function signedInAdmin(ctx: Context): Promise<string | null> {
+  const principal = await ctx.principal().catch(() => null);
+  return principal?.role === "admin" ? principal.userId : null;
 }

@@ -4,6 +4,7 @@
  * Implementations, chosen in `createRateLimiter` (index.ts):
  * - memory.ts: in-process maps, the default on a single machine; expired entries are swept.
  * - redis.ts: Redis via `REDIS_URL`, each operation one Lua script, so replicas share counts.
+ * - durable.ts: wraps either; bans (and, without Redis, chosen windows) kept in the database.
  *
  * A window starts at the first hit of a key and lasts `windowMs`. Counters are per key, not per
  * rule: give different rules different keys.
