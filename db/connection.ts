@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { makeDataDirPrivate, tightenTree } from "../src/platform/data-dir.ts";
 import { PGlite } from "@electric-sql/pglite";
 import { SQL } from "bun";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -46,9 +46,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       close: () => client.close({ timeout: 5 }),
     };
   }
-  if (target.dataDir !== "memory") mkdirSync(target.dataDir, { recursive: true });
+  if (target.dataDir !== "memory") makeDataDirPrivate(target.dataDir);
   const client = target.dataDir === "memory" ? new PGlite() : new PGlite(target.dataDir);
   await client.waitReady;
+  // A new database's first files come from PGlite's image with mode 0666; later ones follow the umask.
+  if (target.dataDir !== "memory") tightenTree(target.dataDir);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   let closed = false;
   return {

@@ -4,7 +4,8 @@ import { z } from "zod";
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  /** Loopback by default: listening on every interface (0.0.0.0, ::) is a deliberate setting. */
+  HOST: z.string().min(1).default("127.0.0.1"),
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   DATA_DIR: z.string().min(1).default("./data"),
@@ -99,6 +100,12 @@ const ZEnv = z.object({
     .default("true")
     .transform((v) => v === "true" || v === "1"),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Seconds a connection may stay silent (a stalled body, an idle keep-alive); streams are exempt. Bun allows at most 255. */
+  REQUEST_IDLE_TIMEOUT_S: z.coerce.number().int().min(1).max(255).default(30),
+  /** Requests one client address may have in flight at once, streams included; beyond it 429. */
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(64),
+  /** Open streams (REST SSE, tRPC subscriptions) per client address; beyond it 429. */
+  MAX_STREAMS_PER_IP: z.coerce.number().int().min(1).default(16),
   QUEUE_POLL_MS: z.coerce.number().int().min(10).default(500),
 });
 
@@ -128,6 +135,8 @@ export interface Config {
   mailFrom: string;
   trustedProxies: string[];
   shutdownGraceMs: number;
+  /** Per client address (after TRUSTED_PROXIES): idle timeout and caps on in-flight requests and streams. */
+  connections: { idleTimeoutS: number; perIp: number; streamsPerIp: number };
   queuePollMs: number;
   skillSharing: boolean;
   devices: {
@@ -203,6 +212,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: e.MAIL_FROM,
     trustedProxies: e.TRUSTED_PROXIES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    connections: { idleTimeoutS: e.REQUEST_IDLE_TIMEOUT_S, perIp: e.MAX_CONNECTIONS_PER_IP, streamsPerIp: e.MAX_STREAMS_PER_IP },
     queuePollMs: e.QUEUE_POLL_MS,
     skillSharing: e.SKILL_SHARING,
     devices: {

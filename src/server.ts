@@ -1,7 +1,11 @@
 /** Entry: configuration → platform → listener; SIGTERM/SIGINT shut down gracefully. */
 import { ConfigError, loadConfig } from "./config.ts";
+import { DataDirLockedError } from "./platform/data-dir-lock.ts";
 import { createLogger } from "./platform/logger.ts";
 import { startPlatform } from "./start.ts";
+
+// Before anything is written: what this process creates (database files, blobs, secrets) is its user's alone.
+process.umask(0o077);
 
 let config;
 try {
@@ -15,7 +19,15 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel });
-const platform = await startPlatform({ config, logger });
+const platform = await startPlatform({ config, logger }).catch((error: unknown) => {
+  if (error instanceof DataDirLockedError) {
+    logger.error("another process holds the data directory", { dataDir: error.dir, holderPid: error.holderPid });
+    console.error(error.message);
+  } else {
+    logger.error("start-up failed", { error: error instanceof Error ? error : String(error) });
+  }
+  process.exit(1);
+});
 
 let signals = 0;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

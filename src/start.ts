@@ -4,6 +4,8 @@ import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "../db/connection.ts";
 import { startDomainWorkers } from "./domains/workers.ts";
 import { createServices } from "./platform/create-services.ts";
+import { lockDataDir } from "./platform/data-dir-lock.ts";
+import { makeDataDirPrivate } from "./platform/data-dir.ts";
 import type { Logger } from "./platform/logger.ts";
 import type { Services } from "./platform/services.ts";
 
@@ -27,10 +29,25 @@ export async function startPlatform(options: {
   const displayHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
   // The port is known only after listen when PORT=0, but services need a base URL first.
   let baseUrl = `http://${displayHost}:${config.port}`;
-  const handle = await createServices({ config, logger, database: options.database, baseUrl: () => baseUrl });
-  const app = createApp(handle.services, options.router);
-  const workers = startDomainWorkers(handle.services);
-  app.listen({ port: config.port, hostname: listenHost, idleTimeout: 0 });
+  makeDataDirPrivate(config.dataDir);
+  // Two processes on one embedded database each keep their own copy and lose each other's writes.
+  const lock = options.database || config.databaseUrl ? undefined : lockDataDir(config.dataDir);
+  const handle = await createServices({ config, logger, database: options.database, baseUrl: () => baseUrl }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
+  const services = handle.services;
+  const app = createApp(services, options.router);
+  const workers = startDomainWorkers(services);
+  try {
+    // Elysia asks for reusePort, which lets a second process listen on the same port and take half the requests.
+    app.listen({ port: config.port, hostname: listenHost, idleTimeout: config.connections.idleTimeoutS, reusePort: false });
+  } catch (error) {
+    await workers.stop();
+    await handle.close();
+    lock?.release();
+    throw error;
+  }
   const server = app.server;
   if (!server) throw new Error("listener did not start");
   const port = server.port ?? config.port;
@@ -41,7 +58,7 @@ export async function startPlatform(options: {
   return {
     url: `http://${displayHost}:${port}`,
     port,
-    services: handle.services,
+    services,
     stop(stopOptions) {
       stopping ??= (async () => {
         logger.info("shutting down", { graceMs: config.shutdownGraceMs });
@@ -58,6 +75,7 @@ export async function startPlatform(options: {
         }
         await workers.stop();
         await handle.close({ keepDatabase: stopOptions?.keepDatabase });
+        lock?.release();
         logger.info("stopped");
       })();
       return stopping;
