@@ -6,7 +6,7 @@ import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
 import { recordAudit } from "../audit/service.ts";
-import { regeneratePrimaryApiKey } from "../identity/api-keys.ts";
+import { regeneratePrimaryApiKey, type KeyIssuer } from "../identity/api-keys.ts";
 import { findUserById } from "../identity/users.ts";
 import type { TProfile, TUpdateProfileInput } from "./account.types.ts";
 
@@ -31,23 +31,26 @@ export async function updateProfile(
   return toProfile(db, row);
 }
 
-/** Revokes the account's current key and issues a new one; the plaintext is in this result only. */
+/**
+ * Revokes the account's current key and issues a new one, if the caller may issue keys (not with
+ * an API key: assertMayIssueKeys); the plaintext is in this result only.
+ */
 export async function regenerateAccountKey(deps: {
   db: DbOrTx;
   logger: Logger;
   principalCache: InvalidatingCache<CachedPrincipal>;
-  userId: string;
+  issuer: KeyIssuer;
   ip: string;
   requestId: string;
 }): Promise<{ key: string; prefix: string; createdAt: Date }> {
   const { db, logger } = deps;
-  const { key, summary } = await regeneratePrimaryApiKey(db, deps.principalCache, deps.userId);
+  const { key, summary } = await regeneratePrimaryApiKey(db, deps.principalCache, deps.issuer);
   await recordAudit(
     { db, logger },
     {
       action: "api_key.create",
       outcome: "success",
-      actorId: deps.userId,
+      actorId: deps.issuer.userId,
       subject: summary.id,
       ip: deps.ip,
       requestId: deps.requestId,

@@ -5,7 +5,7 @@ import type { Logger } from "../../platform/logger.ts";
 import type { Principal } from "../../platform/principal.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
 import { recordAudit } from "../audit/service.ts";
-import { createApiKey, revokeApiKey, type ApiKeySummary } from "../identity/api-keys.ts";
+import { issueApiKey, revokeApiKey, type ApiKeySummary } from "../identity/api-keys.ts";
 
 /** Who is acting and from where, for the audit row. */
 export interface Actor {
@@ -15,18 +15,15 @@ export interface Actor {
 }
 
 /**
- * Creates a key for the actor. Only a signed-in person (session or access token) may: a key that
- * could mint keys would let a leaked key outlive its own revocation.
+ * Creates a key for the actor, if the actor may issue keys: a signed-in person, not an API key
+ * (assertMayIssueKeys, the rule every key-issuing path shares).
  */
 export async function createKeyForUser(
   deps: { db: DbOrTx; logger: Logger },
-  actor: Actor & { method: Principal["method"] },
+  actor: Actor & Pick<Principal, "method" | "credentialId">,
   input: { name: string; expiresAt: Date | null },
 ): Promise<ApiKeySummary & { key: string }> {
-  if (actor.method === "api_key") {
-    throw new AppError("FORBIDDEN", "API keys cannot create API keys; sign in to create one");
-  }
-  const { key, summary } = await createApiKey(deps.db, { userId: actor.userId, name: input.name, expiresAt: input.expiresAt });
+  const { key, summary } = await issueApiKey(deps.db, actor, { name: input.name, expiresAt: input.expiresAt });
   await recordAudit(deps, {
     action: "api_key.create",
     outcome: "success",

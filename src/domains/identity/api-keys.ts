@@ -1,11 +1,13 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
+import type { Principal } from "../../platform/principal.ts";
 import { apiKeys, users } from "../../../db/schema/index.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
 import { hashToken, randomToken } from "../../platform/tokens.ts";
+import { assertMayIssueKeys } from "./credential-issuance.ts";
 import { principalOf } from "./users.ts";
 
 export const API_KEY_PREFIX = "oc_live_";
@@ -27,7 +29,22 @@ export function isApiKeyShaped(token: string): boolean {
   return token.startsWith(API_KEY_PREFIX) && token.length > DISPLAY_LENGTH;
 }
 
-/** Creates a key; the plaintext is returned here and nowhere else, ever. */
+/** Who asks for a key: issuing paths pass the request's principal (see assertMayIssueKeys). */
+export type KeyIssuer = Pick<Principal, "userId" | "method" | "credentialId">;
+
+/** A new key for the issuer, if the issuer may issue keys (assertMayIssueKeys). */
+export function issueApiKey(
+  db: DbOrTx,
+  issuer: KeyIssuer,
+  input: { name: string; expiresAt?: Date | null },
+): Promise<{ key: string; summary: ApiKeySummary }> {
+  return db.transaction(async (tx) => {
+    await assertMayIssueKeys(tx, issuer);
+    return createApiKey(tx, { userId: issuer.userId, name: input.name, expiresAt: input.expiresAt });
+  });
+}
+
+/** Creates a key, unchecked (issuing paths use issueApiKey); the plaintext is returned here and nowhere else, ever. */
 export async function createApiKey(
   db: DbOrTx,
   input: { userId: string; name: string; expiresAt?: Date | null; primary?: boolean },
@@ -82,20 +99,25 @@ export async function revokeApiKey(
 }
 
 /**
- * The mobile surface's single "account key": revokes the previous primary key and issues a new one.
+ * The mobile surface's single "account key": revokes the previous primary key and issues a new one,
+ * if the issuer may issue keys (assertMayIssueKeys); every replica forgets the old key.
  */
 export async function regeneratePrimaryApiKey(
   db: DbOrTx,
   cache: InvalidatingCache<CachedPrincipal>,
-  userId: string,
+  issuer: KeyIssuer,
 ): Promise<{ key: string; summary: ApiKeySummary }> {
-  const revoked = await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.userId, userId), eq(apiKeys.primary, true), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
+  const { revoked, created } = await db.transaction(async (tx) => {
+    await assertMayIssueKeys(tx, issuer);
+    const revokedRows = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.userId, issuer.userId), eq(apiKeys.primary, true), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    return { revoked: revokedRows, created: await createApiKey(tx, { userId: issuer.userId, name: "Account key", primary: true }) };
+  });
   if (revoked.length) await cache.invalidate(revoked.map((r) => `key:${r.id}`));
-  return createApiKey(db, { userId, name: "Account key", primary: true });
+  return created;
 }
 
 /** Bearer key → principal, through the cache; revoked, expired or unknown keys are null. */

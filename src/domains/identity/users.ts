@@ -31,15 +31,17 @@ export async function findUserByLogin(db: DbOrTx, login: string): Promise<UserRo
 }
 
 /**
- * The account for a verified e-mail, created on first sign-in. Admins named in ADMIN_EMAILS are
- * promoted whenever they sign in, so the bootstrap needs no manual step.
+ * The account for an e-mail, created on first sign-in. Admins named in ADMIN_EMAILS are promoted
+ * whenever they sign in with a verified address, so the bootstrap needs no manual step; an
+ * unverified address never gains the role. Sign-in by proof of the address goes through
+ * signInProvenEmail (proven-email.ts), which also ends an unverified claim on the account.
  */
 export async function findOrCreateUserByEmail(
   db: DbOrTx,
   input: { email: string; emailVerified: boolean; adminEmails: readonly string[]; displayName?: string | null },
 ): Promise<{ user: UserRow; created: boolean }> {
   const email = normalizeEmail(input.email);
-  const role = input.adminEmails.includes(email) ? "admin" : "user";
+  const role = input.emailVerified && input.adminEmails.includes(email) ? "admin" : "user";
   const inserted = await db
     .insert(users)
     .values({ id: newId("usr"), email, emailVerified: input.emailVerified, role, displayName: input.displayName ?? null })

@@ -2,17 +2,21 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
 import { magicTokens } from "../../../db/schema/index.ts";
 import { AppError } from "../../platform/errors.ts";
+import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { Logger } from "../../platform/logger.ts";
+import type { CachedPrincipal } from "../../platform/services.ts";
 import { hashToken } from "../../platform/tokens.ts";
 import { recordAudit } from "../audit/service.ts";
 import { signAccessToken, type AccessTokenKeys } from "../identity/access-tokens.ts";
-import { findOrCreateUserByEmail } from "../identity/users.ts";
+import { signInProvenEmail } from "../identity/proven-email.ts";
 import { consumeInvite } from "./invites.ts";
 import { issueRefreshToken } from "./refresh-tokens.ts";
 
 export interface VerifyMagicLinkInput {
   db: DbOrTx;
   logger: Logger;
+  /** Cached API-key principals of an unverified claim this sign-in ends are dropped. */
+  principalCache: InvalidatingCache<CachedPrincipal>;
   keys: AccessTokenKeys;
   token: string;
   adminEmails: readonly string[];
@@ -28,7 +32,8 @@ class InviteSpent extends Error {}
 
 /**
  * Spends a magic token (once, atomically) and signs its e-mail in: the account is created on
- * first use, with the invite the sign-up named spent on it in the same transaction.
+ * first use, with the invite the sign-up named spent on it in the same transaction. The link
+ * proves the address, so an unverified claim on it ends here (signInProvenEmail).
  */
 export async function verifyMagicLink(input: VerifyMagicLinkInput): Promise<{ accessToken: string; refreshToken: string; userId: string }> {
   const { db, logger } = input;
@@ -36,7 +41,7 @@ export async function verifyMagicLink(input: VerifyMagicLinkInput): Promise<{ ac
   const audit = (outcome: "success" | "failure", fields: { actorId?: string; subject?: string; details: Record<string, string | boolean> }) =>
     recordAudit({ db, logger }, { action: "auth.magic_link.verify", outcome, ip: input.ip, requestId: input.requestId, ...fields });
 
-  let signedIn: { userId: string; created: boolean; refreshToken: string } | null;
+  let signedIn: { userId: string; created: boolean; claimCleared: boolean; refreshToken: string } | null;
   try {
     signedIn = await db.transaction(async (tx) => {
       const now = new Date();
@@ -46,9 +51,8 @@ export async function verifyMagicLink(input: VerifyMagicLinkInput): Promise<{ ac
         .where(and(eq(magicTokens.tokenHash, tokenHash), isNull(magicTokens.usedAt), gt(magicTokens.expiresAt, now)))
         .returning();
       if (!claimed) return null;
-      const { user, created } = await findOrCreateUserByEmail(tx, {
+      const { user, created, unverifiedClaimCleared } = await signInProvenEmail(tx, {
         email: claimed.email,
-        emailVerified: true,
         adminEmails: input.adminEmails,
       });
       if (created && claimed.inviteId) {
@@ -56,7 +60,7 @@ export async function verifyMagicLink(input: VerifyMagicLinkInput): Promise<{ ac
         if (!spent && input.requireInvites) throw new InviteSpent();
       }
       const refreshToken = await issueRefreshToken(tx, { userId: user.id, ttlDays: input.refreshTokenTtlDays });
-      return { userId: user.id, created, refreshToken };
+      return { userId: user.id, created, claimCleared: unverifiedClaimCleared, refreshToken };
     });
   } catch (error) {
     if (!(error instanceof InviteSpent)) throw error;
@@ -68,8 +72,10 @@ export async function verifyMagicLink(input: VerifyMagicLinkInput): Promise<{ ac
     await audit("failure", { details: { reason: await failureReason(db, tokenHash) } });
     throw new AppError("UNAUTHENTICATED", "Sign-in link is invalid, expired or already used");
   }
+  if (signedIn.claimCleared) await input.principalCache.invalidate([`user:${signedIn.userId}`]);
   const { token: accessToken } = await signAccessToken(input.keys, { userId: signedIn.userId, ttlSeconds: input.accessTokenTtlS });
-  await audit("success", { actorId: signedIn.userId, subject: signedIn.userId, details: { created: signedIn.created } });
+  const details = { created: signedIn.created, ...(signedIn.claimCleared ? { unverified_claim_cleared: true } : {}) };
+  await audit("success", { actorId: signedIn.userId, subject: signedIn.userId, details });
   return { accessToken, refreshToken: signedIn.refreshToken, userId: signedIn.userId };
 }
 

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
-import { oauthAccounts, users, type UserRow } from "../../../db/schema/index.ts";
+import { oauthAccounts, type UserRow } from "../../../db/schema/index.ts";
 import { AppError } from "../../platform/errors.ts";
-import { invalidateUserSessions } from "../identity/sessions.ts";
-import { findOrCreateUserByEmail, findUserByEmail, findUserById } from "../identity/users.ts";
+import { signInProvenEmail } from "../identity/proven-email.ts";
+import { findUserById } from "../identity/users.ts";
 import type { ExternalIdentity } from "./oidc.types.ts";
 
 export interface LinkResult {
@@ -13,10 +13,11 @@ export interface LinkResult {
   /** The identity was attached to a user just now (first sign-in with this provider account). */
   linked: boolean;
   /**
-   * The e-mail's account had been registered without proof of the address and had a password:
-   * that password and its sessions were dropped, since whoever chose them never proved the address.
+   * The e-mail's account had been registered without proof of the address: its password, sessions,
+   * refresh tokens and API keys were dropped, since whoever chose them never proved the address.
+   * The caller drops cached principals (`user:<id>`) after this returns.
    */
-  unverifiedPasswordCleared: boolean;
+  unverifiedClaimCleared: boolean;
 }
 
 /**
@@ -48,30 +49,17 @@ export async function linkExternalIdentity(
           .set({ email })
           .where(and(eq(oauthAccounts.provider, identity.provider), eq(oauthAccounts.providerUserId, identity.subject)));
       }
-      return { user, created: false, linked: false, unverifiedPasswordCleared: false };
+      return { user, created: false, linked: false, unverifiedClaimCleared: false };
     }
-    const before = await findUserByEmail(tx, email);
-    const { user, created } = await findOrCreateUserByEmail(tx, {
+    const { user, created, unverifiedClaimCleared } = await signInProvenEmail(tx, {
       email,
-      emailVerified: true,
       adminEmails: input.adminEmails,
       displayName: identity.displayName,
     });
-    let result = user;
-    const unverifiedPasswordCleared = Boolean(before && !before.emailVerified && before.passwordHash);
-    if (unverifiedPasswordCleared) {
-      const [cleared] = await tx
-        .update(users)
-        .set({ passwordHash: null, passwordChangedAt: new Date(), updatedAt: new Date() })
-        .where(eq(users.id, user.id))
-        .returning();
-      await invalidateUserSessions(tx, user.id);
-      result = cleared ?? user;
-    }
     await tx
       .insert(oauthAccounts)
       .values({ provider: identity.provider, providerUserId: identity.subject, userId: user.id, email })
       .onConflictDoNothing();
-    return { user: result, created, linked: true, unverifiedPasswordCleared };
+    return { user, created, linked: true, unverifiedClaimCleared };
   });
 }

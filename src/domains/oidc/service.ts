@@ -3,7 +3,9 @@ import type { DbOrTx } from "../../../db/connection.ts";
 import type { Config } from "../../config.ts";
 import { recordAudit } from "../audit/service.ts";
 import { AppError, isAppError } from "../../platform/errors.ts";
+import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { Logger } from "../../platform/logger.ts";
+import type { CachedPrincipal } from "../../platform/services.ts";
 import { startBrowserSession, type ClientInfo, type SessionSettings } from "../password-auth/browser-session.ts";
 import { flowCookie, openFlow, sealFlow } from "./flow-cookie.ts";
 import { linkExternalIdentity } from "./link-account.ts";
@@ -44,7 +46,7 @@ export interface CallbackQuery {
  * the provider; the user is linked by verified e-mail and signed in. Audited as `auth.login`.
  */
 export async function completeOAuthSignIn(
-  deps: OAuthDeps & { db: DbOrTx; logger: Logger },
+  deps: OAuthDeps & { db: DbOrTx; logger: Logger; principalCache: InvalidatingCache<CachedPrincipal> },
   input: {
     provider: TOAuthProvider;
     query: CallbackQuery;
@@ -81,6 +83,7 @@ export async function completeOAuthSignIn(
     if (!input.query.code) throw new AppError("BAD_REQUEST", "The callback carries no authorization code");
     const identity = await provider.identify({ redirectUri: input.redirectUri, code: input.query.code, secrets: flow });
     const linked = await linkExternalIdentity(deps.db, { identity, adminEmails: deps.identity.adminEmails });
+    if (linked.unverifiedClaimCleared) await deps.principalCache.invalidate([`user:${linked.user.id}`]);
     if (linked.linked) {
       await recordAudit(deps, {
         action: "auth.oauth_link",
@@ -89,7 +92,7 @@ export async function completeOAuthSignIn(
         subject: linked.user.id,
         ip: input.client.ip,
         requestId: input.client.requestId,
-        details: { provider: identity.provider, created: linked.created, unverified_password_cleared: linked.unverifiedPasswordCleared },
+        details: { provider: identity.provider, created: linked.created, unverified_claim_cleared: linked.unverifiedClaimCleared },
       });
     }
     const cookie = await startBrowserSession(deps.db, { userId: linked.user.id, client: input.client, session: input.session });

@@ -3,6 +3,7 @@ import { recordAudit } from "../audit/service.ts";
 import { AppError, isAppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
+import { passwordStillCurrent } from "../identity/credential-issuance.ts";
 import { findUserByLogin } from "../identity/users.ts";
 import { startBrowserSession, toAuthUser, type ClientInfo, type SessionSettings } from "./browser-session.ts";
 import { verifyPassword } from "./passwords.ts";
@@ -41,13 +42,23 @@ export async function loginWithPassword(
     throw error;
   }
   const ok = await verifyPassword(input.password, user?.passwordHash);
-  if (!ok || !user) {
+  if (!ok || !user?.passwordHash) {
     await recordLoginFailure(deps.limiter, keys);
     await audit("failure", !user ? "unknown_user" : user.passwordHash ? "bad_password" : "no_password");
     throw new AppError("UNAUTHENTICATED", INVALID_CREDENTIALS);
   }
   await clearLoginFailures(deps.limiter, keys);
-  const cookie = await startBrowserSession(deps.db, { userId: user.id, client: input.client, session: input.session });
+  const passwordHash = user.passwordHash;
+  // The password may have been changed or cleared (the owner proved the e-mail) while it was checked.
+  const cookie = await deps.db.transaction(async (tx) =>
+    (await passwordStillCurrent(tx, { userId: user.id, passwordHash }))
+      ? startBrowserSession(tx, { userId: user.id, client: input.client, session: input.session })
+      : null,
+  );
+  if (!cookie) {
+    await audit("failure", "password_changed");
+    throw new AppError("UNAUTHENTICATED", INVALID_CREDENTIALS);
+  }
   await audit("success");
   return { user: toAuthUser(user), cookie };
 }
