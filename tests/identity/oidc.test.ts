@@ -295,15 +295,22 @@ describe("not configured", () => {
   });
   afterAll(() => bare.stop());
 
-  test("503 with the documented message", async () => {
+  // Issue 9: these were 503s, each logged at error level with a stack trace per anonymous request.
+  test("404 with the documented message, logged at debug only", async () => {
+    const before = bare.logs.length;
     const github = await bare.request("/api/auth/oidc/github", { redirect: "manual" });
-    expect(github.status).toBe(503);
+    expect(github.status).toBe(404);
     expect(await json(github)).toMatchObject({ error: "GitHub sign-in is not configured" });
     const callback = await bare.request("/api/auth/oidc/github/callback?code=x&state=y", { redirect: "manual" });
-    expect(callback.status).toBe(503);
+    expect(callback.status).toBe(404);
     const generic = await bare.request("/api/auth/oidc/generic", { redirect: "manual" });
-    expect(generic.status).toBe(503);
+    expect(generic.status).toBe(404);
     expect(await json(generic)).toMatchObject({ error: "OIDC sign-in is not configured" });
+    const viaTrpc = await bare.request(`/trpc/auth.oidcStart?input=${encodeURIComponent(JSON.stringify({ json: { provider: "generic" } }))}`);
+    expect(viaTrpc.status).toBe(404);
+    const levels = bare.logs.slice(before).map((line) => (JSON.parse(line) as { level: string }).level);
+    expect(levels.filter((level) => level !== "debug")).toEqual([]);
+    expect(bare.logs.slice(before).join("\n")).not.toContain("stack");
   });
 
   test("an unknown provider is a 400", async () => {

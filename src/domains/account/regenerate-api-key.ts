@@ -1,4 +1,5 @@
 import { authedProcedure } from "../../trpc/procedures.ts";
+import { markNoStore } from "../identity/no-store.ts";
 import { ZApiKeyCreated } from "./account.types.ts";
 import { regenerateAccountKey } from "./service.ts";
 
@@ -12,18 +13,21 @@ export const regenerateApiKey = authedProcedure
       summary: "Generate (or regenerate) your API key",
       description:
         "Issues a new `oc_live_…` key and revokes the previous one at once (on every replica). " +
-        "The plaintext key is in this response only — store it immediately.",
+        "The plaintext key is in this response only — store it immediately. Needs a signed-in person " +
+        "(access token or session): an API key cannot issue its successor (403).",
       auth: ["bearer"],
+      errors: { 403: "The request was made with an API key; sign in (access token) to issue a key." },
     },
   })
   .output(ZApiKeyCreated)
   .mutation(async ({ ctx }) => {
     const { services, request } = ctx;
+    markNoStore(ctx.responseHeaders);
     const created = await regenerateAccountKey({
       db: services.db,
       logger: services.logger,
       principalCache: services.principalCache,
-      userId: ctx.auth.userId,
+      issuer: ctx.auth,
       ip: request.ip,
       requestId: request.requestId,
     });

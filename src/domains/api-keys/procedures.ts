@@ -1,5 +1,6 @@
 import { authedProcedure } from "../../trpc/procedures.ts";
 import { listApiKeys } from "../identity/api-keys.ts";
+import { markNoStore } from "../identity/no-store.ts";
 import { ZApiKeyList, ZApiKeySummary, ZCreateApiKeyInput, ZCreatedApiKey, ZRevokeApiKeyInput } from "./api-keys.types.ts";
 import { createKeyForUser, revokeKeyForUser } from "./service.ts";
 
@@ -13,13 +14,14 @@ export const apiKeyProcedures = {
     .meta({ access: "user" })
     .input(ZCreateApiKeyInput)
     .output(ZCreatedApiKey)
-    .mutation(({ ctx, input }) =>
-      createKeyForUser(
+    .mutation(({ ctx, input }) => {
+      markNoStore(ctx.responseHeaders);
+      return createKeyForUser(
         { db: ctx.services.db, logger: ctx.services.logger },
-        { userId: ctx.auth.userId, method: ctx.auth.method, ip: ctx.request.ip, requestId: ctx.request.requestId },
+        { userId: ctx.auth.userId, method: ctx.auth.method, credentialId: ctx.auth.credentialId, ip: ctx.request.ip, requestId: ctx.request.requestId },
         { name: input.name, expiresAt: input.expires_at ?? null },
-      ),
-    ),
+      );
+    }),
 
   list: authedProcedure
     .meta({ access: "user" })

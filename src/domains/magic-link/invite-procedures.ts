@@ -1,5 +1,6 @@
 import { adminProcedure } from "../../trpc/procedures.ts";
 import { recordAudit } from "../audit/service.ts";
+import { markNoStore } from "../identity/no-store.ts";
 import {
   ZCreateInviteInput,
   ZCreateInviteResponse,
@@ -18,6 +19,7 @@ export const inviteAdminProcedures = {
     .output(ZCreateInviteResponse)
     .mutation(async ({ ctx, input }) => {
       const { db, logger } = ctx.services;
+      markNoStore(ctx.responseHeaders);
       const { code, invite } = await createInvite(db, {
         createdBy: ctx.auth.userId,
         note: input.note ?? null,

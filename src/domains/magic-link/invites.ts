@@ -106,6 +106,32 @@ export async function findUsableInvite(db: DbOrTx, code: string): Promise<string
   return row?.id ?? null;
 }
 
+export type InviteRefusal = "invite_required" | "invite_invalid";
+
+/**
+ * The invite rule of every sign-up path (magic link, password registration): while REQUIRE_INVITES
+ * is on, a new account needs a usable invite code. `exempt` carries a path's own exceptions (the
+ * magic link signs existing accounts and ADMIN_EMAILS addresses in without one). The invite
+ * returned is the one to spend on the new account (consumeInvite); null when none is needed.
+ */
+export async function checkSignUpInvite(
+  db: DbOrTx,
+  input: { requireInvites: boolean; inviteCode: string | undefined; exempt: boolean },
+): Promise<{ inviteId: string | null } | { refused: InviteRefusal }> {
+  if (!input.requireInvites || input.exempt) return { inviteId: null };
+  if (!input.inviteCode) return { refused: "invite_required" };
+  const inviteId = await findUsableInvite(db, input.inviteCode);
+  return inviteId ? { inviteId } : { refused: "invite_invalid" };
+}
+
+/** The 403 of a refused sign-up (and of an invite spent by someone else in the meantime). */
+export function inviteRefusedError(reason: InviteRefusal): AppError {
+  return new AppError(
+    "FORBIDDEN",
+    reason === "invite_invalid" ? "Invite code is invalid, expired or already used" : "An invite code is required to sign up",
+  );
+}
+
 /** Atomically spends the invite on this user; false when someone else got there first. */
 export async function consumeInvite(db: DbOrTx, input: { inviteId: string; userId: string }): Promise<boolean> {
   const now = new Date();

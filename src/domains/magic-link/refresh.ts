@@ -1,3 +1,4 @@
+import { markNoStore } from "../identity/no-store.ts";
 import { accessTokenKeys } from "../identity/resolve-principal.ts";
 import { publicProcedure } from "../../trpc/procedures.ts";
 import { ZRefreshInput, ZRefreshResponse } from "./magic-link.types.ts";
@@ -18,6 +19,7 @@ export const refresh = publicProcedure
   .output(ZRefreshResponse)
   .mutation(async ({ ctx, input }) => {
     const { services, request } = ctx;
+    markNoStore(ctx.responseHeaders);
     const { accessToken } = await refreshAccessToken({
       db: services.db,
       logger: services.logger,

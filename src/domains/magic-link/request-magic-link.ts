@@ -1,6 +1,5 @@
 import type { DbOrTx } from "../../../db/connection.ts";
 import { magicTokens } from "../../../db/schema/index.ts";
-import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
@@ -9,7 +8,7 @@ import type { Config } from "../../config.ts";
 import { recordAudit } from "../audit/service.ts";
 import { findUserByEmail, normalizeEmail } from "../identity/users.ts";
 import { mayReturnSignInToken } from "./dev-token-return.ts";
-import { findUsableInvite } from "./invites.ts";
+import { checkSignUpInvite, inviteRefusedError } from "./invites.ts";
 import { throttleSignup } from "./throttle.ts";
 
 export const MAGIC_TOKEN_TTL_MS = 15 * 60_000;
@@ -42,15 +41,14 @@ export async function requestMagicLink(input: RequestMagicLinkInput): Promise<{ 
     recordAudit({ db, logger }, { action: "auth.magic_link.request", outcome, subject: email, ip: input.ip, requestId: input.requestId, details });
 
   await throttleSignup(input.limiter, { email, ip: input.ip });
-  const inviteId = await requiredInvite(input, email);
-  if (inviteId === false) {
-    const reason = input.inviteCode ? "invite_invalid" : "invite_required";
-    await audit("failure", { reason });
-    throw new AppError(
-      "FORBIDDEN",
-      input.inviteCode ? "Invite code is invalid, expired or already used" : "An invite code is required to sign up",
-    );
+  // Existing accounts sign in, and ADMIN_EMAILS addresses (proved by the link) bootstrap, without an invite.
+  const exempt = input.requireInvites && (input.adminEmails.includes(email) || (await findUserByEmail(db, email)) !== null);
+  const invite = await checkSignUpInvite(db, { requireInvites: input.requireInvites, inviteCode: input.inviteCode, exempt });
+  if ("refused" in invite) {
+    await audit("failure", { reason: invite.refused });
+    throw inviteRefusedError(invite.refused);
   }
+  const inviteId = invite.inviteId;
 
   const token = randomToken(32);
   await db.insert(magicTokens).values({
@@ -74,15 +72,4 @@ export async function requestMagicLink(input: RequestMagicLinkInput): Promise<{ 
   await audit("success", { delivery: mailer.kind, invite: inviteId !== null });
   const returnable = mayReturnSignInToken({ env: input.env, mailerKind: mailer.kind, ip: input.ip });
   return { magicToken: returnable ? token : undefined };
-}
-
-/**
- * null: no invite needed (invites off, an existing account, or a bootstrap admin);
- * an id: the usable invite this sign-up will spend; false: refused.
- */
-async function requiredInvite(input: RequestMagicLinkInput, email: string): Promise<string | null | false> {
-  if (!input.requireInvites || input.adminEmails.includes(email)) return null;
-  if (await findUserByEmail(input.db, email)) return null;
-  if (!input.inviteCode) return false;
-  return (await findUsableInvite(input.db, input.inviteCode)) ?? false;
 }

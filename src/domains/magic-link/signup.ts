@@ -1,4 +1,5 @@
 import { publicProcedure } from "../../trpc/procedures.ts";
+import { markNoStore } from "../identity/no-store.ts";
 import { ZSignupInput, ZSignupResponse } from "./magic-link.types.ts";
 import { linkBase } from "./link-base.ts";
 import { requestMagicLink } from "./request-magic-link.ts";
@@ -18,7 +19,7 @@ export const signup = publicProcedure
         "machine (loopback); anyone else gets `{ ok: true }` and the link goes to the log. " +
         "While REQUIRE_INVITES is on, a new account needs a valid unused `invite_code` (403 otherwise); " +
         "existing accounts and ADMIN_EMAILS sign in without one. Limited to 5 requests per hour per " +
-        "e-mail and 30 per hour per client IP (429 with Retry-After).",
+        "e-mail and 30 sign-ups per hour per client IP, shared with POST /api/auth/register (429 with Retry-After).",
       errors: {
         403: "Invites are required and the invite code is missing, unknown, used or revoked.",
         429: "Too many sign-ups for this e-mail or from this IP; Retry-After says when to try again.",
@@ -29,6 +30,7 @@ export const signup = publicProcedure
   .output(ZSignupResponse)
   .mutation(async ({ ctx, input }) => {
     const { services, request } = ctx;
+    markNoStore(ctx.responseHeaders);
     const { magicToken } = await requestMagicLink({
       db: services.db,
       mailer: services.mailer,

@@ -1,3 +1,4 @@
+import { markNoStore } from "../identity/no-store.ts";
 import { accessTokenKeys } from "../identity/resolve-principal.ts";
 import { publicProcedure } from "../../trpc/procedures.ts";
 import { ZTokenPair, ZVerifyInput } from "./magic-link.types.ts";
@@ -15,17 +16,21 @@ export const verify = publicProcedure
       summary: "Exchange a magic-link token for credentials",
       description:
         "Spends the token (single use) and returns a JWT access token and an opaque refresh token. " +
-        "The account is created on first sign-in. An unknown, expired or already used token is 401.",
+        "The account is created on first sign-in. The link proves the address: an account registered on it " +
+        "with a password but never verified loses that password, its cookie sessions and its API keys. " +
+        "An unknown, expired or already used token is 401.",
     },
   })
   .input(ZVerifyInput)
   .output(ZTokenPair)
   .mutation(async ({ ctx, input }) => {
     const { services, request } = ctx;
+    markNoStore(ctx.responseHeaders);
     const identity = services.config.identity;
     const result = await verifyMagicLink({
       db: services.db,
       logger: services.logger,
+      principalCache: services.principalCache,
       keys: accessTokenKeys(services),
       token: input.token,
       adminEmails: identity.adminEmails,

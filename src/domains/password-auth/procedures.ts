@@ -1,5 +1,6 @@
 import { publicProcedure, authedProcedure } from "../../trpc/procedures.ts";
 import type { Context } from "../../trpc/context.ts";
+import { markNoStore } from "../identity/no-store.ts";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "../identity/sessions.ts";
 import { secureCookies } from "../identity/resolve-principal.ts";
 import { clientInfo, type SessionSettings } from "./browser-session.ts";
@@ -34,15 +35,27 @@ export const passwordAuthProcedures = {
         tags,
         summary: "Register a new account",
         description:
-          "Creates an account with a username (3-32 of a-z 0-9 _ -, stored lower-cased), e-mail and password (10-256 characters), and signs it in with the session cookie. 409 when the e-mail or username is taken.",
-        errors: { 409: "The e-mail or username is already taken." },
+          "Creates an account with a username (3-32 of a-z 0-9 _ -, stored lower-cased), e-mail and password (10-256 characters), and signs it in with the session cookie. 409 when the e-mail or username is taken. " +
+          "The e-mail stays unverified: when its owner signs in by magic link or a provider-verified e-mail, this password, its sessions and API keys end. " +
+          "While REQUIRE_INVITES is on, `invite_code` must be a valid unused invite (403 otherwise). " +
+          "Limited to 30 sign-ups per hour per client IP, shared with POST /auth/signup (429 with Retry-After).",
+        errors: {
+          403: "Invites are required and the invite code is missing, unknown, used or revoked.",
+          409: "The e-mail or username is already taken.",
+          429: "Too many sign-ups from this IP; Retry-After says when to try again.",
+        },
       },
     })
     .input(ZRegisterInput)
     .output(ZAuthUser)
     .mutation(async ({ ctx, input }) => {
+      markNoStore(ctx.responseHeaders);
       const { user, cookie } = await registerWithPassword(ctx.services, {
-        ...input,
+        username: input.username,
+        email: input.email,
+        password: input.password,
+        inviteCode: input.invite_code,
+        requireInvites: ctx.services.config.identity.requireInvites,
         client: clientInfo(ctx.request),
         session: sessionSettings(ctx),
       });
@@ -67,6 +80,7 @@ export const passwordAuthProcedures = {
     .input(ZLoginInput)
     .output(ZAuthUser)
     .mutation(async ({ ctx, input }) => {
+      markNoStore(ctx.responseHeaders);
       const { user, cookie } = await loginWithPassword(ctx.services, {
         login: input.username ?? input.email ?? "",
         password: input.password,
@@ -118,6 +132,7 @@ export const passwordAuthProcedures = {
     .input(ZChangePasswordInput)
     .output(ZAuthUser)
     .mutation(async ({ ctx, input }) => {
+      markNoStore(ctx.responseHeaders);
       const { user, cookie } = await changePassword(ctx.services, {
         userId: ctx.auth.userId,
         current: input.current,

@@ -4,7 +4,10 @@ import { recordAudit } from "../audit/service.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Logger } from "../../platform/logger.ts";
+import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { findUserByEmail, findUserByLogin, normalizeEmail } from "../identity/users.ts";
+import { checkSignUpInvite, consumeInvite, inviteRefusedError } from "../magic-link/invites.ts";
+import { throttleSignupAddress } from "../magic-link/throttle.ts";
 import { startBrowserSession, toAuthUser, type ClientInfo, type SessionSettings } from "./browser-session.ts";
 import { hashPassword } from "./passwords.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
@@ -12,46 +15,73 @@ import type { TAuthUser } from "./password-auth.types.ts";
 /**
  * Creates a password account and signs it in. A taken e-mail is a 409 even when that account has
  * no password (magic-link or OIDC accounts): registering must not take over an account without
- * proof of the address. The new e-mail is unverified and never grants the admin role.
+ * proof of the address. The new e-mail is unverified and never grants the admin role; its claim
+ * ends when the address's owner proves it (identity/proven-email.ts). Registrations spend the
+ * client address's sign-up budget (before any hashing) and, while REQUIRE_INVITES is on, an invite
+ * — the same rules as magic-link sign-up, with no exemption: nothing here proves the address.
  */
 export async function registerWithPassword(
-  deps: { db: DbOrTx; logger: Logger },
-  input: { username: string; email: string; password: string; client: ClientInfo; session: SessionSettings },
+  deps: { db: DbOrTx; logger: Logger; limiter: RateLimiter },
+  input: {
+    username: string;
+    email: string;
+    password: string;
+    inviteCode: string | undefined;
+    requireInvites: boolean;
+    client: ClientInfo;
+    session: SessionSettings;
+  },
 ): Promise<{ user: TAuthUser; cookie: string }> {
+  const audit = (outcome: "success" | "failure", fields: { userId?: string; details?: Record<string, string | boolean> }) =>
+    recordAudit(deps, {
+      action: "auth.register",
+      outcome,
+      actorId: fields.userId ?? null,
+      subject: fields.userId ?? null,
+      ip: input.client.ip,
+      requestId: input.client.requestId,
+      details: { method: "password", ...fields.details },
+    });
+  await throttleSignupAddress(deps.limiter, input.client.ip);
+  const invite = await checkSignUpInvite(deps.db, { requireInvites: input.requireInvites, inviteCode: input.inviteCode, exempt: false });
+  if ("refused" in invite) {
+    await audit("failure", { details: { reason: invite.refused } });
+    throw inviteRefusedError(invite.refused);
+  }
   const email = normalizeEmail(input.email);
   await assertAvailable(deps.db, { email, username: input.username });
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
-  const [row] = await deps.db
-    .insert(users)
-    .values({
-      id: newId("usr"),
-      email,
-      emailVerified: false,
-      username: input.username,
-      displayName: input.username,
-      passwordHash,
-      passwordChangedAt: now,
-      role: "user",
-    })
-    .onConflictDoNothing()
-    .returning();
+  const created = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({
+        id: newId("usr"),
+        email,
+        emailVerified: false,
+        username: input.username,
+        displayName: input.username,
+        passwordHash,
+        passwordChangedAt: now,
+        role: "user",
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) return null;
+    // Spent by someone else since it was checked: the account is not created.
+    if (invite.inviteId && !(await consumeInvite(tx, { inviteId: invite.inviteId, userId: row.id }))) {
+      throw inviteRefusedError("invite_invalid");
+    }
+    const cookie = await startBrowserSession(tx, { userId: row.id, client: input.client, session: input.session });
+    return { row, cookie };
+  });
   // Lost a race with another registration of the same e-mail or username.
-  if (!row) {
+  if (!created) {
     await assertAvailable(deps.db, { email, username: input.username });
     throw new AppError("CONFLICT", "An account with this e-mail or username already exists");
   }
-  const cookie = await startBrowserSession(deps.db, { userId: row.id, client: input.client, session: input.session });
-  await recordAudit(deps, {
-    action: "auth.register",
-    outcome: "success",
-    actorId: row.id,
-    subject: row.id,
-    ip: input.client.ip,
-    requestId: input.client.requestId,
-    details: { method: "password" },
-  });
-  return { user: toAuthUser(row), cookie };
+  await audit("success", { userId: created.row.id, details: invite.inviteId ? { invite: true } : {} });
+  return { user: toAuthUser(created.row), cookie: created.cookie };
 }
 
 async function assertAvailable(db: DbOrTx, input: { email: string; username: string }): Promise<void> {
