@@ -25,7 +25,7 @@ async function trpcError(call: Promise<unknown>): Promise<{ httpStatus: number; 
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(TRPCClientError);
-  const data = (error as TRPCClientError<never>).data as { httpStatus: number; code: string };
+  const data = (error as TRPCClientError<never>).data as unknown as { httpStatus: number; code: string };
   return { httpStatus: data.httpStatus, code: data.code, message: (error as Error).message };
 }
 
