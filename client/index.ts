@@ -38,7 +38,8 @@ export function createClient(options: ClientOptions) {
               fetch(input, { ...init, headers: { ...init?.headers, ...headers() } }),
           }),
         }),
-        false: httpBatchLink({ url: endpoint, transformer: superjson, headers }),
+        // The server refuses a batch of more than 20 calls (MAX_TRPC_BATCH).
+        false: httpBatchLink({ url: endpoint, transformer: superjson, headers, maxItems: 20 }),
       }),
     ],
   });

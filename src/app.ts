@@ -4,6 +4,8 @@ import { Elysia } from "elysia";
 import { AppError } from "./platform/errors.ts";
 import type { Services } from "./platform/services.ts";
 import { handleSignedBlobRequest } from "./platform/blobs/signed-url.ts";
+import { allowedMethodsIndex } from "./rest/allowed-methods.ts";
+import { bodyLimitsByPath, largestBodyBytes } from "./rest/body-limits.ts";
 import { DOCS_HTML, scalarScriptPath } from "./rest/docs.ts";
 import { createRestHandler } from "./rest/handler.ts";
 import { buildOpenApiDocument } from "./rest/openapi.ts";
@@ -11,6 +13,7 @@ import { rateLimitErrors } from "./domains/rate-limits/documented-errors.ts";
 import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
 import { collectRestRoutes } from "./rest/routes.ts";
 import { renderError, surfaceForPath } from "./rest/surfaces.ts";
+import { createTrpcAdmission, MAX_TRPC_BATCH } from "./rest/trpc-admission.ts";
 import { appRouter } from "./router.ts";
 import { assertAccessDeclared } from "./trpc/access.ts";
 import { createContextInner, type RequestInfo } from "./trpc/context.ts";
@@ -21,6 +24,9 @@ const VERSION = "0.1.0";
 interface SocketAware {
   requestIP(request: Request): { address: string } | null;
 }
+
+/** Above the largest body limit: Bun's own 413 (no body) only past what any route reads. */
+const BUN_BODY_MARGIN = 1024 * 1024;
 
 type NativeRouteHandler = (request: Request & { params: Record<string, string> }, server: SocketAware) => Promise<Response>;
 
@@ -37,6 +43,17 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
   );
   const scalarScript = Bun.file(scalarScriptPath());
   const createContext = (info: RequestInfo) => createContextInner(services, info);
+  const bodyLimits = bodyLimitsByPath(router);
+  const admitTrpc = createTrpcAdmission({
+    router,
+    bodyLimits,
+    createContext: (info, responseHeaders) => createContextInner(services, info, responseHeaders),
+    logger,
+  });
+  const allowedMethods = allowedMethodsIndex([
+    ...routes.map((r) => ({ path: r.routerPath, method: r.meta.method })),
+    ...["/openapi.json", "/docs", "/docs/scalar.js", "/blobs/*"].map((path) => ({ path, method: "GET" })),
+  ]);
 
   const requestInfo = (request: Request, requestId: string, server: SocketAware | null) =>
     buildRequestInfo(request, requestId, server?.requestIP(request)?.address ?? "unknown", config.trustedProxies);
@@ -44,7 +61,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
   // REST routes go to Bun's own router (Elysia merges `serve.routes` into Bun.serve at listen):
   // no Elysia context, hooks or response mapping on the documented paths. Filled in below.
   const nativeRoutes: Record<string, Record<string, NativeRouteHandler>> = {};
-  const app = new Elysia({ serve: { routes: nativeRoutes } })
+  const app = new Elysia({ serve: { routes: nativeRoutes, maxRequestBodySize: largestBodyBytes(bodyLimits) + BUN_BODY_MARGIN } })
     .onRequest(({ request, set }) => {
       set.headers["x-request-id"] = requestIdFrom(request.headers);
     })
@@ -52,7 +69,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
       const requestId = String(set.headers["x-request-id"] ?? requestIdFrom(request.headers));
       const appError =
         code === "NOT_FOUND"
-          ? new AppError("NOT_FOUND", "Not found")
+          ? notFoundOrNotAllowed(request, allowedMethods)
           : code === "PARSE"
             ? new AppError("BAD_REQUEST", "Request body could not be parsed")
             : toAppError(error);
@@ -60,7 +77,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
       const rendered = renderError(surfaceForPath(new URL(request.url).pathname), appError, requestId);
       return new Response(JSON.stringify(rendered.body), {
         status: rendered.status,
-        headers: { "content-type": "application/json; charset=utf-8", "x-request-id": requestId },
+        headers: { ...appError.headers, "content-type": "application/json; charset=utf-8", "x-request-id": requestId },
       });
     })
     .get("/openapi.json", () => new Response(openapiJson, { headers: { "content-type": "application/json" } }))
@@ -69,13 +86,16 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
     .get("/blobs/*", ({ request }) => handleSignedBlobRequest(request, services.blobs, services.signingSecret))
     .all(
       "/trpc/*",
-      ({ request, set, server }) => {
+      async ({ request, set, server }) => {
         const info = requestInfo(request, String(set.headers["x-request-id"]), server);
+        const admitted = await admitTrpc(request, info);
+        if (admitted instanceof Response) return admitted;
         return fetchRequestHandler({
           endpoint: "/trpc",
-          req: request,
+          req: admitted.request,
           router,
-          createContext: ({ resHeaders }) => createContextInner(services, info, resHeaders),
+          maxBatchSize: MAX_TRPC_BATCH,
+          createContext: ({ resHeaders }) => admitted.createContext(resHeaders),
         });
       },
       { parse: "none" },
@@ -105,3 +125,10 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** A path no route serves is 404; one served under other methods is 405 with Allow. */
+function notFoundOrNotAllowed(request: Request, allowedMethods: (pathname: string) => string | undefined): AppError {
+  const allow = allowedMethods(new URL(request.url).pathname);
+  if (!allow) return new AppError("NOT_FOUND", "Not found");
+  return new AppError("METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed here; allowed: ${allow}`, undefined, { allow });
+}

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "METHOD_NOT_ALLOWED",
   "CONFLICT",
   "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",
   "INTERNAL",
   "BAD_GATEWAY",
@@ -30,6 +31,7 @@ export type TrpcErrorCode =
   | "METHOD_NOT_SUPPORTED"
   | "CONFLICT"
   | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "TOO_MANY_REQUESTS"
   | "INTERNAL_SERVER_ERROR"
   | "BAD_GATEWAY"
@@ -53,6 +55,7 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorRow> = {
   METHOD_NOT_ALLOWED: { status: 405, trpc: "METHOD_NOT_SUPPORTED", slug: "method_not_allowed" },
   CONFLICT: { status: 409, trpc: "CONFLICT", slug: "conflict" },
   PAYLOAD_TOO_LARGE: { status: 413, trpc: "PAYLOAD_TOO_LARGE", slug: "payload_too_large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, trpc: "UNSUPPORTED_MEDIA_TYPE", slug: "unsupported_media_type" },
   RATE_LIMITED: { status: 429, trpc: "TOO_MANY_REQUESTS", slug: "rate_limited" },
   INTERNAL: { status: 500, trpc: "INTERNAL_SERVER_ERROR", slug: "internal_server_error" },
   BAD_GATEWAY: { status: 502, trpc: "BAD_GATEWAY", slug: "bad_gateway" },

@@ -1,3 +1,4 @@
+import { AppError } from "../platform/errors.ts";
 import type { Context, RequestInfo } from "../trpc/context.ts";
 import { toAppError } from "../trpc/errors.ts";
 import { procedureCaller } from "./call-procedure.ts";
@@ -19,6 +20,7 @@ export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
   const call = procedureCaller(route.procedure);
   const successStatus = meta.status ?? 200;
   const list = meta.list === true;
+  const authenticateBeforeBody = route.takesBody && route.body.authenticateFirst;
   return async function handleRest(
     request: Request,
     params: Record<string, string>,
@@ -28,6 +30,9 @@ export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
     // Every REST response carries its own X-Request-Id (see app.ts): Elysia then passes it through.
     ctx.responseHeaders.set("x-request-id", info.requestId);
     try {
+      // An upload's large limit is for callers who have proved who they are; the procedure's own
+      // check comes too late, after the body.
+      if (authenticateBeforeBody && !(await ctx.principal())) throw new AppError("UNAUTHENTICATED", "Authentication required");
       const read = readRestInput(route, request, params);
       const input = read instanceof Promise ? await read : read;
       if (type === "subscription" && typeof input === "object" && input !== null) {

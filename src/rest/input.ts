@@ -1,15 +1,18 @@
 import { AppError } from "../platform/errors.ts";
+import { declaresBody, isJsonContentType, readBodyText, unsupportedMediaType } from "./body-limits.ts";
 import type { Coercion, RestRoute } from "./routes.ts";
 
 /**
  * Builds a procedure's input from a REST request: query string, then JSON body, then path
  * parameters (path wins: it names the resource). Strings are coerced by the input schema's types;
  * a value that will not coerce is passed through so validation names the field. A promise only
- * for routes that read a body.
+ * when there is a body to read: JSON (415 otherwise), up to the route's limit (413 past it).
  */
 export function readRestInput(route: RestRoute, request: Request, params: Record<string, string>): unknown {
-  if (!route.takesBody) return inputFrom(route, request.url, undefined, params);
-  return readJsonBody(request).then((body) => inputFrom(route, request.url, body, params));
+  if (!route.takesBody || !declaresBody(request.headers)) return inputFrom(route, request.url, undefined, params);
+  const contentType = request.headers.get("content-type");
+  if (!isJsonContentType(contentType)) throw unsupportedMediaType(contentType);
+  return readJsonBody(request, route.body.maxBytes).then((body) => inputFrom(route, request.url, body, params));
 }
 
 function inputFrom(route: RestRoute, url: string, body: unknown, params: Record<string, string>): unknown {
@@ -52,8 +55,8 @@ function coerce(value: string, coercion: Coercion): unknown {
   return value;
 }
 
-async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
+async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const text = await readBodyText(request, maxBytes);
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);

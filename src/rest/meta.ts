@@ -54,4 +54,10 @@ export interface ProcedureMeta {
   /** Required, and never inherited from a base procedure: an owner-scoped route must say so itself. */
   access: Access;
   rest?: RestMeta;
+  /**
+   * The largest request body, in bytes, on REST and tRPC alike (see rest/body-limits.ts for the
+   * defaults). Above the authenticated default it is an upload: the body is read only once the
+   * caller has authenticated.
+   */
+  maxBodyBytes?: number;
 }

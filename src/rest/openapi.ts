@@ -150,8 +150,16 @@ function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, st
     [meta.surface === "hosting" ? "422" : "400"]: errorResponse("Invalid input; the message names the field."),
     "500": errorResponse("Internal error; carries a request id."),
   };
-  if (meta.auth?.length) responses["401"] = errorResponse("Missing or invalid credentials.");
+  const security = acceptedSchemes(meta);
+  if (security.length) responses["401"] = errorResponse("Missing or invalid credentials.");
+  if (security.includes("cookie") && meta.method !== "GET") {
+    responses["403"] = errorResponse("Signed in by the session cookie from another origin: a cookie write needs this site's Origin.");
+  }
   if (route.pathParams.length) responses["404"] = errorResponse("Not found (or not yours).");
+  if (requestBody) {
+    responses["413"] = errorResponse(`Request body larger than ${route.body.maxBytes} bytes.`);
+    responses["415"] = errorResponse("Request body not sent as `Content-Type: application/json`.");
+  }
   const access = (route.procedure._def.meta as ProcedureMeta | undefined)?.access;
   if (access === "admin") responses["403"] = errorResponse("Signed in, but not a platform admin.");
   for (const [status, description] of Object.entries({ ...policyErrors, ...meta.errors })) {
@@ -164,11 +172,22 @@ function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, st
     tags: [meta.surface, ...(meta.tags ?? [])],
     // Who may call it (src/rest/meta.ts `Access`): public, user, owner, admin or { workspace: role }.
     ...(access ? { "x-access": access } : {}),
-    ...(meta.auth?.length ? { security: meta.auth.map((s) => ({ [s]: [] })) } : { security: [] }),
+    security: security.map((s) => ({ [s]: [] })),
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses,
   };
+}
+
+/**
+ * The schemes a route accepts. The principal resolver takes the session cookie wherever it takes a
+ * bearer user credential, so a bearer route documents the cookie too (writes by cookie need this
+ * site's Origin).
+ */
+function acceptedSchemes(meta: RestMeta): AuthScheme[] {
+  const schemes = [...(meta.auth ?? [])];
+  if (schemes.includes("bearer") && !schemes.includes("cookie")) schemes.push("cookie");
+  return schemes;
 }
 
 function successResponse(route: RestRoute, status: string): unknown {

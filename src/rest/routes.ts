@@ -1,5 +1,6 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { z } from "zod";
+import { bodyLimitOf, type BodyLimit } from "./body-limits.ts";
 import type { HttpMethod, ProcedureMeta, RestMeta } from "./meta.ts";
 
 /** How a string from a path or query string becomes the type the input schema expects. */
@@ -21,6 +22,8 @@ export interface RestRoute {
   /** Coercions for the input's top-level properties, used for path and query values. */
   coercions: Record<string, Coercion>;
   takesBody: boolean;
+  /** How much body the route reads, and whether only after authentication. */
+  body: BodyLimit;
   /** Whether the input is an object the adapter may merge parameters into. */
   objectInput: boolean;
 }
@@ -62,6 +65,7 @@ export function collectRestRoutes(router: AnyRouter): RestRoute[] {
       output,
       coercions: coercionsOf(inputJson),
       takesBody: BODY_METHODS.has(meta.method),
+      body: bodyLimitOf(def.meta),
       objectInput: !input || inputJson?.type === "object",
     });
   }

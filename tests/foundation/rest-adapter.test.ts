@@ -54,13 +54,14 @@ describe("paths", () => {
     }
   });
 
-  test("a trailing slash reaches the same route; another method is the surface's 404", async () => {
+  test("a trailing slash reaches the same route; another method is the surface's 405 with Allow", async () => {
     const slash = await t.request("/api/jobs/fixture-echo/x/");
     expect(slash.status).toBe(200);
     expect(await json(slash)).toEqual({ id: "x" });
     const wrongMethod = await t.request("/api/jobs/fixture-echo/x", { method: "DELETE" });
-    expect(wrongMethod.status).toBe(404);
-    expect(await json(wrongMethod)).toEqual({ error: "Not found" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("GET, HEAD");
+    expect(await json(wrongMethod)).toEqual({ error: "Method DELETE is not allowed here; allowed: GET, HEAD" });
     expect(wrongMethod.headers.get("x-request-id")).toMatch(/^req_/);
   });
 });

@@ -48,7 +48,8 @@ describe("apiKeys.create / list / revoke", () => {
   test("a session cookie may create keys; an API key may not", async () => {
     const { user, key } = await createUserWithKey(t);
     const cookie = await sessionCookieFor(t, user.id);
-    const viaCookie = createClient({ url: t.url, headers: { cookie } });
+    // A browser on the platform's own pages: a cookie write carries its Origin.
+    const viaCookie = createClient({ url: t.url, headers: { cookie, origin: t.url } });
     expect((await viaCookie.apiKeys.create.mutate({ name: "from dashboard" })).key).toStartWith("oc_live_");
     expect(await trpcStatus(t.client(key).apiKeys.create.mutate({ name: "minted by a key" }))).toBe(403);
   });

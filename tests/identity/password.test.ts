@@ -216,7 +216,7 @@ describe("auth.changePassword (tRPC)", () => {
   async function changePassword(cookie: string, input: { current: string; next: string }) {
     return t.request("/trpc/auth.changePassword", {
       method: "POST",
-      headers: { "content-type": "application/json", cookie, "x-forwarded-for": ip },
+      headers: { "content-type": "application/json", cookie, origin: t.url, "x-forwarded-for": ip },
       body: JSON.stringify({ json: input }),
     });
   }
@@ -278,11 +278,11 @@ describe("the session cookie on the market surface", () => {
     const { response } = await register();
     const { id } = await json(response);
     const cookie = sessionFrom(response);
-    const ok = await market.request("/api/fixture-market-whoami", { method: "POST", headers: { cookie } });
+    const ok = await market.request("/api/fixture-market-whoami", { method: "POST", headers: { cookie, origin: market.url } });
     expect(ok.status).toBe(200);
     expect(await json(ok)).toEqual({ user_id: id });
     await send("POST", "/api/auth/logout", { cookie });
-    const after = await market.request("/api/fixture-market-whoami", { method: "POST", headers: { cookie } });
+    const after = await market.request("/api/fixture-market-whoami", { method: "POST", headers: { cookie, origin: market.url } });
     expect(after.status).toBe(401);
     expect(await json(after)).toEqual({ error: "Authentication required" });
   });

@@ -3,6 +3,7 @@ import type { Principal } from "../../platform/principal.ts";
 import type { RequestInfo } from "../../trpc/context.ts";
 import { looksLikeJwt, verifyAccessToken } from "./access-tokens.ts";
 import { authenticateApiKey, isApiKeyShaped } from "./api-keys.ts";
+import { assertCookieWriteOrigin } from "./cookie-origin.ts";
 import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from "./sessions.ts";
 import { findUserById, principalOf } from "./users.ts";
 
@@ -27,8 +28,9 @@ export function secureCookies(services: Pick<Services, "config">): boolean {
 
 /**
  * The principal behind a request: a bearer API key or JWT access token, else the session cookie.
- * A bearer credential that fails is not rescued by a cookie. Other bearer forms (wallet
- * signatures on the compute surface) are that surface's business and resolve to null here.
+ * A bearer credential that fails is not rescued by a cookie; a cookie write from another origin
+ * is a 403. Other bearer forms (wallet signatures on the compute surface) are that surface's
+ * business and resolve to null here.
  */
 export async function resolvePrincipal(
   services: Services,
@@ -50,6 +52,7 @@ export async function resolvePrincipal(
   }
   const token = readCookie(request.headers, SESSION_COOKIE);
   if (!token) return null;
+  assertCookieWriteOrigin(request, services.config.publicUrl);
   const session = await validateSessionToken(services.db, token, services.config.identity.sessionTtlDays);
   if (!session) return null;
   if (session.renewed) {

@@ -1,4 +1,5 @@
 import type { Principal } from "../../platform/principal.ts";
+import { JSON_ENVELOPE_BYTES } from "../../rest/body-limits.ts";
 import type { RestMeta } from "../../rest/meta.ts";
 import { authedProcedure } from "../../trpc/procedures.ts";
 import type { Context } from "../../trpc/context.ts";
@@ -70,13 +71,14 @@ export const gatewayProcedures = {
     .mutation(({ ctx, input }) => sendInput(call(ctx, input.id), "keyevent", (d) => d.keyevent(input.key, { longpress: input.longpress ?? false }))),
 
   install: authedProcedure
-    .meta({ access: "owner", ...rest("POST", "install", "Install an APK (kept in the blob store)") })
+    // 128 MiB, the ceiling Bun always put on a body (the schema's 200M characters never fitted).
+    .meta({ access: "owner", maxBodyBytes: 128 * 1024 * 1024, ...rest("POST", "install", "Install an APK (kept in the blob store)") })
     .input(ZInstallInput)
     .output(ZInstallOutput)
     .mutation(({ ctx, input }) => installApk(call(ctx, input.id), Buffer.from(input.apk_base64, "base64"))),
 
   push: authedProcedure
-    .meta({ access: "owner", ...rest("POST", "files", "Write a file on the device (the workspace lives under /data/workspace)") })
+    .meta({ access: "owner", maxBodyBytes: 50_000_000 + JSON_ENVELOPE_BYTES, ...rest("POST", "files", "Write a file on the device (the workspace lives under /data/workspace)") })
     .input(ZPushInput)
     .output(ZOk)
     .mutation(({ ctx, input }) => pushFile(call(ctx, input.id), input.path, Buffer.from(input.content_base64, "base64"))),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JSON_ENVELOPE_BYTES } from "../../rest/body-limits.ts";
 import { router } from "../../trpc/init.ts";
 import { authedProcedure } from "../../trpc/procedures.ts";
 import { createEvalRun, getSkillDetail, listSkills, shareSkill, updateEvalRun } from "./service.ts";
@@ -61,7 +62,8 @@ export const skillsRouter = router({
     ),
 
   updateEvalRun: authedProcedure
-    .meta({ access: "owner" })
+    // The log's 5M characters, at up to three UTF-8 bytes each.
+    .meta({ access: "owner", maxBodyBytes: 3 * 5_000_000 + JSON_ENVELOPE_BYTES })
     .input(ZUpdateEvalRunInput)
     .output(ZEvalRun)
     .mutation(({ ctx, input }) =>
