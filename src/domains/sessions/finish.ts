@@ -23,6 +23,11 @@ export interface FinishDeps {
 
 export type FinishOutcome = "ended" | "sync_failed" | "already_ended" | "in_progress";
 
+/** Why a session ended without its skills synced: its device was gone (an engine restart, or a simulated device after a process restart). */
+export const DEVICE_GONE = "the device was gone before its skills could be synced";
+
+export const SYNC_ABANDONED = "the skill sync failed on every retry";
+
 /** Longer than the slowest sync (a 60 s workspace read plus uploads); a crashed finisher's lease lapses. */
 const FINISH_LEASE_MS = 3 * 60_000;
 
@@ -32,14 +37,26 @@ const FINISH_LEASE_MS = 3 * 60_000;
  * session stays `ending` with sync_status `retrying`, and the queue calls this again. Only the
  * holder of the finish lease works on a session; a concurrent caller gets `in_progress`.
  */
-export async function finishSession(deps: FinishDeps, sessionId: string, reason: string): Promise<FinishOutcome> {
+export async function finishSession(
+  deps: FinishDeps,
+  sessionId: string,
+  reason: string,
+  options: { abandonSync?: boolean } = {},
+): Promise<FinishOutcome> {
   const session = await claimFinish(deps.db, sessionId, reason);
   if (!session) {
     const current = await findSession(deps.db, sessionId);
     return !current || current.status === "ended" || current.status === "error" ? "already_ended" : "in_progress";
   }
 
-  if (session.containerId && session.activeAt) {
+  if (options.abandonSync) {
+    // Every retry failed: the device is freed and the session says its skills were not synced.
+    await deps.db
+      .update(deviceSessions)
+      .set({ syncStatus: "failed", syncError: sql`coalesce(${deviceSessions.syncError}, ${SYNC_ABANDONED})` })
+      .where(eq(deviceSessions.id, sessionId));
+    deps.logger.warn("session skill sync abandoned after its retries; ending the session", { sessionId });
+  } else if (session.containerId && session.activeAt) {
     try {
       const skills = await readWorkspaceSkills(deps.containers, session.containerId);
       const synced = await syncSkills({ db: deps.db, blobs: deps.blobs, userId: session.userId, sessionId, skills });
@@ -49,6 +66,10 @@ export async function finishSession(deps: FinishDeps, sessionId: string, reason:
       // A container that is already gone cannot be read again; anything else is retried.
       if (isAppError(error) && error.code === "NOT_FOUND") {
         deps.logger.warn("session container vanished before its skills were synced", { sessionId });
+        await deps.db
+          .update(deviceSessions)
+          .set({ syncStatus: "failed", syncError: DEVICE_GONE })
+          .where(eq(deviceSessions.id, sessionId));
       } else {
         const message = messageOf(error);
         await deps.db

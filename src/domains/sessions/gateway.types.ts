@@ -8,7 +8,15 @@ export const ZShellOutput = z.object({ exit_code: z.number().int().nullable(), s
 
 export const ZTapInput = z.object({ id: ZSessionId, x: coordinate, y: coordinate });
 export const ZSwipeInput = z.object({ id: ZSessionId, x1: coordinate, y1: coordinate, x2: coordinate, y2: coordinate, duration_ms: z.number().int().min(0).max(10_000).optional() });
-export const ZTextInput = z.object({ id: ZSessionId, text: z.string().min(1).max(2_000) });
+/** `adb shell input text` types printable ASCII only; Enter, Tab and other keys go through keyevent. */
+export const ZTextInput = z.object({
+  id: ZSessionId,
+  text: z
+    .string()
+    .min(1)
+    .max(2_000)
+    .regex(/^[\x20-\x7e]+$/, "must be printable ASCII (the device's input text types nothing else); send Enter, Tab and other keys with keyevent"),
+});
 export const ZKeyeventInput = z.object({ id: ZSessionId, key: z.union([z.number().int().min(0).max(1_000), z.string().regex(/^KEYCODE_[A-Z0-9_]+$/)]), longpress: z.boolean().optional() });
 export const ZInstallInput = z.object({ id: ZSessionId, apk_base64: z.string().min(4).max(200_000_000), filename: z.string().max(200).optional() });
 export const ZPushInput = z.object({

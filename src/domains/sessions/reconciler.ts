@@ -4,7 +4,7 @@ import { deviceDataVolumeName, DEVICE_LABELS } from "../../../drivers/device/red
 import type { Services } from "../../platform/services.ts";
 import { ALLOCATE_QUEUE } from "./allocate.ts";
 import { appendSessionEvent } from "./events.ts";
-import { destroyDevice, FINISH_QUEUE, finishSession } from "./finish.ts";
+import { destroyDevice, DEVICE_GONE, FINISH_QUEUE, finishSession } from "./finish.ts";
 import { findSession, STARTING_STATUSES, transition } from "./records.ts";
 
 /**
@@ -12,12 +12,14 @@ import { findSession, STARTING_STATUSES, transition } from "./records.ts";
  * - a device container or volume whose session is gone, ended or failed is removed (orphans);
  * - a starting session whose allocation job is gone or dead is failed, and its device removed;
  * - an ending session with no finish job gets one (its sync is retried);
+ * - a finished session whose sync never finished (left by a crash) says the sync failed;
  * - an active session idle for longer than its owner's session_timeout_min is ended.
  */
 export async function reconcileSessions(services: Services): Promise<void> {
   await removeOrphans(services);
   await failStuckStarts(services);
   await resumeEndings(services);
+  await closeUnfinishedSyncs(services);
   await endIdleSessions(services);
 }
 
@@ -59,11 +61,39 @@ async function failStuckStarts(services: Services): Promise<void> {
   }
 }
 
+/**
+ * An ending session is finished by its finish job. No job: one is queued. A job that gave up
+ * (dead) or is done while the session is still ending will never run again: with the finish
+ * lease lapsed, the reconciler ends the session itself (a dead job's sync is abandoned, so the
+ * device is freed and sync_status says "failed"). Otherwise the session would stay ending forever.
+ */
 async function resumeEndings(services: Services): Promise<void> {
-  const ending = await services.db.select({ id: deviceSessions.id, reason: deviceSessions.endReason }).from(deviceSessions).where(eq(deviceSessions.status, "ending"));
+  const ending = await services.db
+    .select({
+      id: deviceSessions.id,
+      reason: deviceSessions.endReason,
+      job: queueJobs.status,
+      leaseLapsed: sql<boolean>`(${deviceSessions.finishLeaseUntil} is null or ${deviceSessions.finishLeaseUntil} < now())`,
+    })
+    .from(deviceSessions)
+    .leftJoin(queueJobs, and(eq(queueJobs.queue, FINISH_QUEUE), eq(queueJobs.key, sql`${deviceSessions.id} || ':finish'`)))
+    .where(eq(deviceSessions.status, "ending"));
   for (const session of ending) {
-    await services.queue.enqueue({ queue: FINISH_QUEUE, key: `${session.id}:finish`, payload: { sessionId: session.id, reason: session.reason ?? "ended" }, maxAttempts: 20 });
+    const reason = session.reason ?? "ended";
+    if (!session.job) {
+      await services.queue.enqueue({ queue: FINISH_QUEUE, key: `${session.id}:finish`, payload: { sessionId: session.id, reason }, maxAttempts: 20 });
+    } else if ((session.job === "dead" || session.job === "done") && session.leaseLapsed) {
+      await finishSession(services, session.id, reason, { abandonSync: session.job === "dead" });
+    }
   }
+}
+
+/** Nothing syncs an ended or failed session any more: "syncing" or "retrying" there would never change. */
+async function closeUnfinishedSyncs(services: Services): Promise<void> {
+  await services.db
+    .update(deviceSessions)
+    .set({ syncStatus: "failed", syncError: sql`coalesce(${deviceSessions.syncError}, ${DEVICE_GONE})` })
+    .where(and(inArray(deviceSessions.status, ["ended", "error"]), inArray(deviceSessions.syncStatus, ["syncing", "retrying"])));
 }
 
 async function endIdleSessions(services: Services): Promise<void> {
