@@ -93,6 +93,10 @@ const ZEnv = z.object({
   /** Lease of a device allocation job; a crashed worker's allocation resumes after it. */
   SESSION_ALLOCATE_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   SESSIONS_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  /** Live sessions (devices) requested from one client address at once, whatever the accounts; 429 beyond. */
+  DEVICE_PER_IP: z.coerce.number().int().min(1).default(2),
+  /** What one user may keep uploaded (APKs, skill versions, files pushed onto live devices), in MiB; 403 beyond. */
+  USER_STORAGE_QUOTA_MB: z.coerce.number().int().min(1).default(512),
   /** Open event streams (SSE, tRPC subscriptions) per user and process. */
   SESSION_STREAMS_PER_USER: z.coerce.number().int().min(1).default(20),
   SKILL_SHARING: z
@@ -147,7 +151,9 @@ export interface Config {
     capacity: number;
     bootTimeoutS: number;
     sessionsPerHour: number;
+    perIp: number;
     streamsPerUser: number;
+    storageQuotaBytes: number;
     reconcileMs: number;
     allocateLeaseMs: number;
   };
@@ -223,7 +229,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       capacity: e.DEVICE_CAPACITY,
       bootTimeoutS: e.DEVICE_BOOT_TIMEOUT_S,
       sessionsPerHour: e.SESSIONS_PER_HOUR,
+      perIp: e.DEVICE_PER_IP,
       streamsPerUser: e.SESSION_STREAMS_PER_USER,
+      storageQuotaBytes: e.USER_STORAGE_QUOTA_MB * 1024 * 1024,
       reconcileMs: e.SESSION_RECONCILE_MS,
       allocateLeaseMs: e.SESSION_ALLOCATE_LEASE_MS,
     },

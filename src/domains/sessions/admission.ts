@@ -8,14 +8,19 @@ import { LIVE_STATUSES } from "./records.ts";
 
 /**
  * Admits a new session or says why not: one live session per user and `perHour` per hour (429),
- * no capacity or no engine (503). Runs under a per-user advisory lock so two concurrent requests
- * cannot both slip under a limit.
+ * `perIp` live sessions per client address whatever the accounts (429: a handful of accounts from
+ * one client cannot take every device), no capacity or no engine (503). Runs under a per-user
+ * advisory lock, and the address and capacity checks under a global one, so two concurrent
+ * requests cannot both slip under a limit.
  */
 export async function admitSession(deps: {
   db: Db;
   containers: ContainerDriver;
   userId: string;
+  /** Canonical client address of the request. */
+  clientIp: string;
   perHour: number;
+  perIp: number;
   capacity: number;
 }): Promise<DeviceSessionRow> {
   if (!(await deps.containers.ping())) {
@@ -39,6 +44,13 @@ export async function admitSession(deps: {
     }
     // Capacity is platform-wide; a global lock keeps two users from taking the last device together.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('sessions:capacity'))`);
+    const [fromIp] = await tx
+      .select({ n: count() })
+      .from(deviceSessions)
+      .where(and(eq(deviceSessions.clientIp, deps.clientIp), inArray(deviceSessions.status, [...LIVE_STATUSES])));
+    if ((fromIp?.n ?? 0) >= deps.perIp) {
+      throw new AppError("RATE_LIMITED", `Rate limited: ${deps.perIp} live sessions per client address; end one first`, undefined, { "retry-after": "60" });
+    }
     const [running] = await tx
       .select({ n: count() })
       .from(deviceSessions)
@@ -48,7 +60,7 @@ export async function admitSession(deps: {
     }
     const [row] = await tx
       .insert(deviceSessions)
-      .values({ id: newId("ses"), userId: deps.userId, status: "queued", driver: deps.containers.kind })
+      .values({ id: newId("ses"), userId: deps.userId, clientIp: deps.clientIp, status: "queued", driver: deps.containers.kind })
       .returning();
     return row as DeviceSessionRow;
   });

@@ -25,16 +25,17 @@ export const sessionsRouter = router({
         surface: "mobile",
         status: 201,
         summary: "Allocate a device and start a session",
-        description: "Limits: 1 active session and 5 per hour per user (429); no capacity or engine down (503).",
+        description:
+          "Limits: 1 active session and 5 per hour per user, and DEVICE_PER_IP (default 2) live sessions per client address whatever the accounts (429); no capacity or engine down (503).",
         auth: bearer,
         errors: {
-          429: "A session is already live, or SESSIONS_PER_HOUR (default 5) were started in the last hour; Retry-After says when to try again.",
+          429: "A session is already live, SESSIONS_PER_HOUR (default 5) were started in the last hour, or DEVICE_PER_IP (default 2) sessions requested from this client address are live; Retry-After says when to try again.",
           503: "No device capacity, or the container engine is not reachable; Retry-After: 30.",
         },
       },
     })
     .output(ZSessionResponse)
-    .mutation(async ({ ctx }) => toSessionResponse(await startSession(ctx.services, ctx.auth.userId), baseUrlOf(ctx))),
+    .mutation(async ({ ctx }) => toSessionResponse(await startSession(ctx.services, ctx.auth.userId, ctx.request.ip), baseUrlOf(ctx))),
 
   get: authedProcedure
     .meta({ access: "owner", rest: { method: "GET", path: "/api/sessions/:id", surface: "mobile", summary: "Fetch a session's current state", auth: bearer } })

@@ -1,4 +1,5 @@
 import type { Services } from "../../platform/services.ts";
+import { canonicalIp } from "../rate-limits/keys.ts";
 import { admitSession } from "./admission.ts";
 import { ALLOCATE_QUEUE } from "./allocate.ts";
 import { streamSessionEvents, type SessionEvent } from "./events.ts";
@@ -7,12 +8,14 @@ import { gatewayFor } from "./runtime.ts";
 import { requireOwnSession } from "./records.ts";
 
 /** POST /api/sessions: admit, then allocate on the durable queue (a crash mid-way resumes on restart). */
-export async function startSession(services: Services, userId: string) {
+export async function startSession(services: Services, userId: string, clientIp: string) {
   const session = await admitSession({
     db: services.db,
     containers: services.containers,
     userId,
+    clientIp: canonicalIp(clientIp),
     perHour: services.config.devices.sessionsPerHour,
+    perIp: services.config.devices.perIp,
     capacity: services.config.devices.capacity,
   });
   await services.queue.enqueue({ queue: ALLOCATE_QUEUE, key: session.id, payload: { sessionId: session.id }, maxAttempts: 3 });
