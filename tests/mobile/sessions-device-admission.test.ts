@@ -20,8 +20,8 @@ async function start(ip: string, headers: Record<string, string>) {
 describe("device admission per client address", () => {
   test("a third account from one address gets 429 in the mobile envelope; other addresses still get devices", async () => {
     const ip = freshIp();
-    const accounts = await Promise.all([0, 1, 2, 3].map(() => createUserWithKey(t)));
-    const [a, b, c, d] = accounts.map((account) => account.headers) as [Record<string, string>, Record<string, string>, Record<string, string>, Record<string, string>];
+    const headersOf = async () => (await createUserWithKey(t)).headers;
+    const [a, b, c, d] = [await headersOf(), await headersOf(), await headersOf(), await headersOf()];
 
     const first = await start(ip, a);
     expect(first.status).toBe(201);
