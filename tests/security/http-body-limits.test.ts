@@ -109,6 +109,23 @@ describe("uploads: the large limit only after authentication", () => {
     expect(JSON.parse(res.body)).toMatchObject({ code: "payload_too_large" });
   });
 
+  test("Bun's own ceiling sits above the largest route limit: that 413 is still the surface's", async () => {
+    const exchange = await rawRequest(
+      t.url,
+      `POST /api/sessions/ses_abcdefgh12/install HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${bearer}\r\nContent-Type: application/json\r\nContent-Length: ${128 * 1024 * 1024 + 100}`,
+      '{"apk_base64":',
+    );
+    const res = await exchange.response;
+    exchange.close();
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toEqual({ error: `Request body is larger than ${128 * 1024 * 1024} bytes`, code: "payload_too_large" });
+    // Far past every limit, Bun refuses before any handler (a 413 without a body), and the server goes on.
+    const beyond = await rawRequest(t.url, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000000");
+    expect((await beyond.response).status).toBe(413);
+    beyond.close();
+    expect((await t.request("/health")).status).toBe(200);
+  });
+
   test("an authenticated upload above the JSON default is read (and reaches the procedure)", async () => {
     const res = await t.request("/api/sessions/ses_abcdefgh12/files", {
       method: "POST",
