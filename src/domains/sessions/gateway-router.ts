@@ -3,6 +3,7 @@ import { JSON_ENVELOPE_BYTES } from "../../rest/body-limits.ts";
 import type { RestMeta } from "../../rest/meta.ts";
 import { authedProcedure } from "../../trpc/procedures.ts";
 import type { Context } from "../../trpc/context.ts";
+import { QUOTA_ERROR_DOC } from "../storage/quota.ts";
 import { installApk, pushFile, runShell, sendInput, takeScreenshot } from "./gateway-service.ts";
 import {
   ZInstallInput,
@@ -20,16 +21,18 @@ import {
 import { ZSessionIdInput } from "./sessions.types.ts";
 
 type Authed = Context & { auth: Principal };
-const rest = (method: "GET" | "POST", action: string, summary: string): { rest: RestMeta } => ({
+const rest = (method: "GET" | "POST", action: string, summary: string, errors: Record<number, string> = {}): { rest: RestMeta } => ({
   rest: {
     method,
     path: `/api/sessions/:id/${action}`,
     surface: "mobile",
     summary,
     auth: ["bearer"],
-    errors: { 409: "The session is not active: the device is reachable only while it is." },
+    errors: { 409: "The session is not active: the device is reachable only while it is.", ...errors },
   },
 });
+/** Uploads: the bytes must be base64 (400 otherwise) and fit the owner's storage quota. */
+const uploadErrors = { 403: QUOTA_ERROR_DOC };
 const call = (ctx: Authed, sessionId: string) => ({ services: ctx.services, userId: ctx.auth.userId, sessionId, requestId: ctx.request.requestId });
 
 /** The device gateway: drive an active session's phone. Owner only; every call is logged. */
@@ -72,13 +75,13 @@ export const gatewayProcedures = {
 
   install: authedProcedure
     // 128 MiB, the ceiling Bun always put on a body (the schema's 200M characters never fitted).
-    .meta({ access: "owner", maxBodyBytes: 128 * 1024 * 1024, ...rest("POST", "install", "Install an APK (kept in the blob store)") })
+    .meta({ access: "owner", maxBodyBytes: 128 * 1024 * 1024, ...rest("POST", "install", "Install an APK (kept in the blob store)", uploadErrors) })
     .input(ZInstallInput)
     .output(ZInstallOutput)
     .mutation(({ ctx, input }) => installApk(call(ctx, input.id), Buffer.from(input.apk_base64, "base64"))),
 
   push: authedProcedure
-    .meta({ access: "owner", maxBodyBytes: 50_000_000 + JSON_ENVELOPE_BYTES, ...rest("POST", "files", "Write a file on the device (the workspace lives under /data/workspace)") })
+    .meta({ access: "owner", maxBodyBytes: 50_000_000 + JSON_ENVELOPE_BYTES, ...rest("POST", "files", "Write a file on the device (the workspace lives under /data/workspace)", uploadErrors) })
     .input(ZPushInput)
     .output(ZOk)
     .mutation(({ ctx, input }) => pushFile(call(ctx, input.id), input.path, Buffer.from(input.content_base64, "base64"))),

@@ -3,6 +3,7 @@ import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { AndroidDevice } from "../../../drivers/device/types.ts";
 import { AppError, messageOf } from "../../platform/errors.ts";
 import type { Services } from "../../platform/services.ts";
+import { keepUpload, pushWithinQuota } from "../storage/quota.ts";
 import { requireOwnSession } from "./records.ts";
 import { gatewayFor } from "./runtime.ts";
 
@@ -46,20 +47,27 @@ export function sendInput(call: GatewayCall, action: string, work: (device: Andr
   });
 }
 
+const quotaOf = (call: GatewayCall) => ({ db: call.services.db, quotaBytes: call.services.config.devices.storageQuotaBytes });
+
+/** The pushed bytes count against the owner's storage quota while the device lives. */
 export function pushFile(call: GatewayCall, path: string, bytes: Uint8Array) {
-  return withDevice(call, "push", async (device) => {
-    const dir = path.slice(0, path.lastIndexOf("/"));
-    await device.shell(`mkdir -p '${dir.replaceAll("'", "'\\''")}'`, { timeoutMs: 10_000 });
-    await device.push(path, bytes, { timeoutMs: 60_000 });
-    return { ok: true as const };
-  });
+  return withDevice(call, "push", (device) =>
+    pushWithinQuota(quotaOf(call), { userId: call.userId, sessionId: call.sessionId, sizeBytes: bytes.byteLength }, async () => {
+      const dir = path.slice(0, path.lastIndexOf("/"));
+      await device.shell(`mkdir -p '${dir.replaceAll("'", "'\\''")}'`, { timeoutMs: 10_000 });
+      await device.push(path, bytes, { timeoutMs: 60_000 });
+      return { ok: true as const };
+    }),
+  );
 }
 
-/** The APK goes to the blob store first (kept, content-addressed), then onto the device. */
+/** The APK goes to the blob store first (kept, content-addressed, within the owner's quota), then onto the device. */
 export function installApk(call: GatewayCall, apk: Uint8Array) {
   return withDevice(call, "install", async (device) => {
     const objectKey = `apks/${call.userId}/${encodeHexLowerCase(sha256(apk))}.apk`;
-    await call.services.blobs.put(objectKey, apk, { contentType: "application/vnd.android.package-archive" });
+    await keepUpload(quotaOf(call), { userId: call.userId, objectKey, sizeBytes: apk.byteLength }, () =>
+      call.services.blobs.put(objectKey, apk, { contentType: "application/vnd.android.package-archive" }),
+    );
     const result = await device.install(apk, { timeoutMs: 120_000 });
     const output = (result.stdout + result.stderr).trim();
     return { ok: result.exitCode === undefined ? /success/i.test(output) : result.exitCode === 0, output, object_key: objectKey };

@@ -70,6 +70,7 @@ export const skillsRouter = router({
       updateEvalRun({
         db: ctx.services.db,
         blobs: ctx.services.blobs,
+        quotaBytes: ctx.services.config.devices.storageQuotaBytes,
         userId: ctx.auth.userId,
         runId: input.id,
         status: input.status,

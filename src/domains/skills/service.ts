@@ -4,6 +4,7 @@ import { evalRuns, skills, skillVersions, type EvalRunRow, type SkillRow, type S
 import type { BlobStore } from "../../platform/blobs/types.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { keepUpload } from "../storage/quota.ts";
 import { findSkill } from "./sync.ts";
 import type { TEvalRun, TSkillIndex, TSkillVersion } from "./skills.types.ts";
 
@@ -80,6 +81,8 @@ export async function createEvalRun(deps: {
 export async function updateEvalRun(deps: {
   db: Db;
   blobs: BlobStore;
+  /** USER_STORAGE_QUOTA_MB in bytes: the run's log is kept and counts against it. */
+  quotaBytes: number;
   userId: string;
   runId: string;
   status?: EvalRunRow["status"];
@@ -105,7 +108,10 @@ export async function updateEvalRun(deps: {
   if (deps.notes !== undefined) patch.notes = deps.notes;
   if (deps.log !== undefined) {
     const key = `eval-logs/${deps.userId}/${found.run.id}.log`;
-    await deps.blobs.put(key, deps.log, { contentType: "text/plain; charset=utf-8" });
+    const log = deps.log;
+    await keepUpload({ db: deps.db, quotaBytes: deps.quotaBytes }, { userId: deps.userId, objectKey: key, sizeBytes: Buffer.byteLength(log) }, () =>
+      deps.blobs.put(key, log, { contentType: "text/plain; charset=utf-8" }),
+    );
     patch.logObjectKey = key;
   }
   const [row] = await deps.db.update(evalRuns).set(patch).where(eq(evalRuns.id, found.run.id)).returning();
