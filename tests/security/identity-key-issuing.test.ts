@@ -47,8 +47,8 @@ describe("an API key cannot issue API keys, on any path", () => {
 
   test("tRPC account.regenerateApiKey and apiKeys.create: 403 FORBIDDEN in the tRPC envelope", async () => {
     const { key } = await createUserWithKey(t);
-    for (const call of [t.client(key).account.regenerateApiKey.mutate(), t.client(key).apiKeys.create.mutate({ name: "successor" })]) {
-      expect(await trpcError(call)).toEqual({
+    for (const call of [() => t.client(key).account.regenerateApiKey.mutate(), () => t.client(key).apiKeys.create.mutate({ name: "successor" })]) {
+      expect(await trpcError(call())).toEqual({
         httpStatus: 403,
         code: "FORBIDDEN",
         message: "API keys cannot create API keys; sign in to create one",
