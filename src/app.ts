@@ -10,6 +10,7 @@ import { DOCS_HTML, scalarScriptPath } from "./rest/docs.ts";
 import { createRestHandler } from "./rest/handler.ts";
 import { buildOpenApiDocument } from "./rest/openapi.ts";
 import { rateLimitErrors } from "./domains/rate-limits/documented-errors.ts";
+import { ClientGate, type TimeoutControl } from "./rest/client-gate.ts";
 import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
 import { collectRestRoutes } from "./rest/routes.ts";
 import { renderError, surfaceForPath } from "./rest/surfaces.ts";
@@ -21,7 +22,7 @@ import { toAppError } from "./trpc/errors.ts";
 
 const VERSION = "0.1.0";
 
-interface SocketAware {
+interface SocketAware extends TimeoutControl {
   requestIP(request: Request): { address: string } | null;
 }
 
@@ -43,6 +44,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
   );
   const scalarScript = Bun.file(scalarScriptPath());
   const createContext = (info: RequestInfo) => createContextInner(services, info);
+  const gate = new ClientGate(config.connections);
   const bodyLimits = bodyLimitsByPath(router);
   const admitTrpc = createTrpcAdmission({
     router,
@@ -88,23 +90,25 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
       "/trpc/*",
       async ({ request, set, server }) => {
         const info = requestInfo(request, String(set.headers["x-request-id"]), server);
-        const admitted = await admitTrpc(request, info);
-        if (admitted instanceof Response) return admitted;
-        return fetchRequestHandler({
-          endpoint: "/trpc",
-          req: admitted.request,
-          router,
-          maxBatchSize: MAX_TRPC_BATCH,
-          createContext: ({ resHeaders }) => admitted.createContext(resHeaders),
+        return gate.trpc(router, request, info, server, async () => {
+          const admitted = await admitTrpc(request, info);
+          if (admitted instanceof Response) return admitted;
+          return fetchRequestHandler({
+            endpoint: "/trpc",
+            req: admitted.request,
+            router,
+            maxBatchSize: MAX_TRPC_BATCH,
+            createContext: ({ resHeaders }) => admitted.createContext(resHeaders),
+          });
         });
       },
       { parse: "none" },
     );
 
   for (const route of routes) {
-    const handle = createRestHandler(route, { createContext, shutdownSignal: services.shutdownSignal });
+    const handle = gate.rest(route, createRestHandler(route, { createContext, shutdownSignal: services.shutdownSignal }));
     (nativeRoutes[route.routerPath] ??= {})[route.meta.method] = (request, server) =>
-      handle(request, request.params, requestInfo(request, requestIdFrom(request.headers), server));
+      handle(request, request.params, requestInfo(request, requestIdFrom(request.headers), server), server);
     // The same handler as an Elysia route, for in-process callers (`app.handle`) and paths Bun's
     // router leaves to Elysia (a trailing slash). Elysia registers in place; the route table is
     // built once here, not per request.
@@ -116,7 +120,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
         // The REST response sets the header itself. Left here, it would make Elysia copy the
         // response into a new one with merged headers (~2 µs per request).
         delete set.headers["x-request-id"];
-        return handle(request, params as Record<string, string>, requestInfo(request, requestId, server));
+        return handle(request, params as Record<string, string>, requestInfo(request, requestId, server), server);
       },
       { parse: "none" },
     );

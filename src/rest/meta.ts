@@ -55,6 +55,11 @@ export interface ProcedureMeta {
   access: Access;
   rest?: RestMeta;
   /**
+   * The procedure may work longer than REQUEST_IDLE_TIMEOUT_S without sending a byte (a device
+   * command): its request gets Bun's longest idle timeout, 255 s, instead of the default.
+   */
+  longRunning?: true;
+  /**
    * The largest request body, in bytes, on REST and tRPC alike (see rest/body-limits.ts for the
    * defaults). Above the authenticated default it is an upload: the body is read only once the
    * caller has authenticated.

@@ -38,13 +38,13 @@ const call = (ctx: Authed, sessionId: string) => ({ services: ctx.services, user
 /** The device gateway: drive an active session's phone. Owner only; every call is logged. */
 export const gatewayProcedures = {
   shell: authedProcedure
-    .meta({ access: "owner", ...rest("POST", "shell", "Run a shell command on the device") })
+    .meta({ access: "owner", longRunning: true, ...rest("POST", "shell", "Run a shell command on the device") })
     .input(ZShellInput)
     .output(ZShellOutput)
     .mutation(({ ctx, input }) => runShell(call(ctx, input.id), input.command, input.timeout_ms)),
 
   screenshot: authedProcedure
-    .meta({ access: "owner", rest: { ...rest("GET", "screenshot", "Screenshot (PNG)").rest, binary: { base64Field: "base64", contentType: "image/png" } } })
+    .meta({ access: "owner", longRunning: true, rest: { ...rest("GET", "screenshot", "Screenshot (PNG)").rest, binary: { base64Field: "base64", contentType: "image/png" } } })
     .input(ZSessionIdInput)
     .output(ZScreenshotOutput)
     .query(({ ctx, input }) => takeScreenshot(call(ctx, input.id))),
@@ -75,13 +75,13 @@ export const gatewayProcedures = {
 
   install: authedProcedure
     // 128 MiB, the ceiling Bun always put on a body (the schema's 200M characters never fitted).
-    .meta({ access: "owner", maxBodyBytes: 128 * 1024 * 1024, ...rest("POST", "install", "Install an APK (kept in the blob store)", uploadErrors) })
+    .meta({ access: "owner", longRunning: true, maxBodyBytes: 128 * 1024 * 1024, ...rest("POST", "install", "Install an APK (kept in the blob store)", uploadErrors) })
     .input(ZInstallInput)
     .output(ZInstallOutput)
     .mutation(({ ctx, input }) => installApk(call(ctx, input.id), Buffer.from(input.apk_base64, "base64"))),
 
   push: authedProcedure
-    .meta({ access: "owner", maxBodyBytes: 50_000_000 + JSON_ENVELOPE_BYTES, ...rest("POST", "files", "Write a file on the device (the workspace lives under /data/workspace)", uploadErrors) })
+    .meta({ access: "owner", longRunning: true, maxBodyBytes: 50_000_000 + JSON_ENVELOPE_BYTES, ...rest("POST", "files", "Write a file on the device (the workspace lives under /data/workspace)", uploadErrors) })
     .input(ZPushInput)
     .output(ZOk)
     .mutation(({ ctx, input }) => pushFile(call(ctx, input.id), input.path, Buffer.from(input.content_base64, "base64"))),
