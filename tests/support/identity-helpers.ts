@@ -80,8 +80,8 @@ export type SignupReply = { ok: true; magic_token?: string; error?: string; code
 export type TokenPair = { access_token: string; refresh_token: string };
 
 /**
- * Magic-link sign-in through the real routes (mail to the log, so the token comes back in the
- * response), every response and every issued token, access and refresh token in `ledger`.
+ * Magic-link sign-in through the real routes (mail to the log and a loopback caller, so the token
+ * comes back in the response), every response and every issued token, access and refresh token in `ledger`.
  * `request` is the platform's `t.request`, passed as a function because `t` starts in beforeAll.
  */
 export function magicLinkFlow(ledger: SecretLedger, request: (path: string, init?: RequestInit) => Promise<Response>) {
