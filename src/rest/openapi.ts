@@ -50,7 +50,12 @@ const SECURITY_SCHEMES: Record<AuthScheme, unknown> = {
     scheme: "bearer",
     description: "An API key (`oc_live_…`) or a JWT access token from `/auth/verify`.",
   },
-  cookie: { type: "apiKey", in: "cookie", name: "session", description: "Browser session cookie." },
+  cookie: {
+    type: "apiKey",
+    in: "cookie",
+    name: "session",
+    description: "Browser session cookie. A write (POST, PUT, PATCH, DELETE) it signs in must carry this site's Origin, else 403.",
+  },
   walletSignature: {
     type: "http",
     scheme: "bearer",
