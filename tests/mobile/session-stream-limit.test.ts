@@ -11,7 +11,7 @@ import { readSse, sessionJson, waitFor } from "./session-helpers.ts";
 describe("open session streams per user", () => {
   let t: TestPlatform;
   beforeAll(async () => {
-    t = await startTestPlatform({ env: { CONTAINER_DRIVER: "simulator", SESSION_STREAMS_PER_USER: "2" } });
+    t = await startTestPlatform({ env: { CONTAINER_DRIVER: "simulator", SESSION_STREAMS_PER_USER: "2", DEVICE_PER_IP: "10" } });
   });
   afterAll(() => t.stop());
 
