@@ -5,6 +5,7 @@ import { createApiKey } from "../../src/domains/identity/api-keys.ts";
 import { createSession, SESSION_COOKIE } from "../../src/domains/identity/sessions.ts";
 import { findOrCreateUserByEmail } from "../../src/domains/identity/users.ts";
 import type { TestPlatform } from "./harness.ts";
+import { watchSecret } from "./secret-watch.ts";
 
 /** Test data made through the same service functions the platform uses. */
 let counter = 0;
@@ -28,6 +29,7 @@ export async function createUserIn(db: Db, options: UserOptions = {}): Promise<U
     adminEmails: [],
   });
   const patch: Partial<UserRow> = {};
+  if (options.password) watchSecret(options.password, { issuedByResponse: false });
   if (options.password) patch.passwordHash = await Bun.password.hash(options.password, { algorithm: "argon2id" });
   if (options.role) patch.role = options.role;
   if (options.username) patch.username = options.username;
@@ -45,11 +47,13 @@ export function createUserWithKey(t: TestPlatform, options: UserOptions = {}) {
 export async function createUserWithKeyIn(db: Db, options: UserOptions = {}) {
   const user = await createUserIn(db, options);
   const { key, summary } = await createApiKey(db, { userId: user.id, name: "test" });
+  watchSecret(key, { issuedByResponse: false });
   return { user, key, keyId: summary.id, headers: { authorization: `Bearer ${key}` } };
 }
 
 /** A signed-in browser: the cookie header value for a new session. */
 export async function sessionCookieFor(t: TestPlatform, userId: string): Promise<string> {
   const { token } = await createSession(t.platform.services.db, { userId, ttlDays: 30 });
+  watchSecret(token, { issuedByResponse: false });
   return `${SESSION_COOKIE}=${token}`;
 }

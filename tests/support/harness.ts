@@ -7,11 +7,13 @@ import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { startPlatform, type RunningPlatform } from "../../src/start.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { createSecretTap } from "./secret-watch.ts";
 
 /**
  * Boots the whole platform in-process on an ephemeral loopback port against a fresh database
  * (PGlite in memory, or PostgreSQL when TEST_DATABASE_URL is set), with Redis when REDIS_URL is
- * set. Every log line is captured so tests can assert on it (and scan it for secrets).
+ * set. Every log line is captured so tests can assert on it; log lines and the bodies `request`
+ * receives are scanned for the secrets test helpers made (secret-watch.ts) when it stops.
  */
 export interface TestPlatform {
   url: string;
@@ -51,23 +53,36 @@ export async function startTestPlatform(options: StartOptions = {}): Promise<Tes
   });
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", sink: (line) => logs.push(line) });
-  const platform = await startPlatform({
-    config,
-    logger,
-    database: ownsDatabase ? database.handle : await database.connectAgain(),
-    router: options.router,
-  });
+  const secrets = createSecretTap();
+  let platform: RunningPlatform;
+  try {
+    platform = await startPlatform({
+      config,
+      logger,
+      database: ownsDatabase ? database.handle : await database.connectAgain(),
+      router: options.router,
+    });
+  } catch (error) {
+    await secrets.leaks([]);
+    throw error;
+  }
   return {
     url: platform.url,
     platform,
     database,
     logs,
-    request: (path, init) => fetch(`${platform.url}${path}`, init),
+    async request(path, init) {
+      const response = await fetch(`${platform.url}${path}`, init);
+      secrets.response(response);
+      return response;
+    },
     client: (token) => createClient({ url: platform.url, token }),
     async stop() {
       await platform.stop({ keepDatabase: true });
       if (ownsDatabase) await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      const leaks = await secrets.leaks(logs);
+      if (leaks.length > 0) throw new Error(`Secrets leaked:\n  ${leaks.join("\n  ")}`);
     },
   };
 }

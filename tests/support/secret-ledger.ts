@@ -1,4 +1,5 @@
 import { expect } from "bun:test";
+import { watchSecret } from "./secret-watch.ts";
 
 /**
  * Bookkeeping for "a secret appears only where it was issued" tests: every response body a test
@@ -65,7 +66,10 @@ export function createSecretLedger(): SecretLedger {
       return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T, index };
     },
     issued(index, ...values) {
-      for (const value of values) secrets.push({ value, issuedIn: index });
+      for (const value of values) {
+        secrets.push({ value, issuedIn: index });
+        watchSecret(value, { issuedByResponse: true });
+      }
     },
     expectNoLeaks({ logs, extra = [] }) {
       // `index` is a response's own place in the ledger; log lines and extra text issue nothing.
