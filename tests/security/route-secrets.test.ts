@@ -3,7 +3,7 @@ import { createUserWithKey } from "../support/factories.ts";
 import { startTestPlatform } from "../support/harness.ts";
 import { sha256 } from "../support/secret-ledger.ts";
 import { createSecretTap, watchSecret } from "../support/secret-watch.ts";
-import { unguardedRouter } from "./fixtures/unguarded-router.ts";
+import { leakyRouter } from "./fixtures/unguarded-router.ts";
 
 /**
  * Issue 9, "secrets": every test platform scans its log lines and the responses its `request`
@@ -46,7 +46,7 @@ describe("the secret tap", () => {
 });
 
 test("a route that echoes an API key into its answer and the log fails the platform's stop", async () => {
-  const t = await startTestPlatform({ router: unguardedRouter });
+  const t = await startTestPlatform({ router: leakyRouter });
   const { headers } = await createUserWithKey(t);
   expect((await t.request("/api/fixture-leaky", { headers })).status).toBe(200);
   const stopped = await t.stop().then(
