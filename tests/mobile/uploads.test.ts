@@ -86,7 +86,7 @@ describe("the per-user storage quota", () => {
     const run = await client.skills.createEvalRun.mutate({ name: "big" });
     const failure = await client.skills.updateEvalRun.mutate({ id: run.id, log: "x".repeat(300 * KIB) }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TRPCClientError);
-    expect(((failure as TRPCClientError<never>).data as { httpStatus: number }).httpStatus).toBe(403);
+    expect(((failure as TRPCClientError<never>).data as unknown as { httpStatus: number }).httpStatus).toBe(403);
     expect((await client.skills.updateEvalRun.mutate({ id: run.id, log: "x".repeat(100 * KIB) })).log_object_key).toBeTruthy();
   }, 60_000);
 
