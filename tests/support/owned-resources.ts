@@ -30,7 +30,8 @@ async function startSession(t: TestPlatform, owner: Owner): Promise<{ id: string
   const created = await t.request("/api/sessions", { method: "POST", headers });
   if (created.status !== 201) throw new Error(`owner's session: ${created.status} ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
-  for (let attempt = 0; attempt < 200; attempt++) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
     const session = (await (await t.request(`/api/sessions/${id}`, { headers })).json()) as {
       status: string;
       device: { container_id: string | null } | null;
