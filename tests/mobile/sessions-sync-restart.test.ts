@@ -21,7 +21,8 @@ const env = { CONTAINER_DRIVER: "simulator", SESSION_RECONCILE_MS: "200", SIGNIN
 let first: TestPlatform;
 let second: TestPlatform | undefined;
 beforeAll(async () => {
-  first = await startTestPlatform({ env });
+  // The first process must not finish the session itself before it stops: its reconciler runs only at start.
+  first = await startTestPlatform({ env: { ...env, SESSION_RECONCILE_MS: "600000" } });
 });
 afterAll(async () => {
   await second?.stop();
@@ -46,12 +47,18 @@ async function leaveMidSync(t: TestPlatform, id: string, syncStatus: "syncing" |
 }
 
 describe("a session whose sync was cut short", () => {
-  test("a restart ends it with sync_status failed, never syncing", async () => {
+  test("a restart ends it with sync_status failed, never syncing; so does ending a session the restart left without its device", async () => {
+    const survivor = await activeSession(first);
     const { id, headers } = await activeSession(first);
     await leaveMidSync(first, id, "syncing");
     await first.platform.stop({ keepDatabase: true });
 
     second = await startTestPlatform({ env, database: first.database });
+    // Its simulated device went with the first process: ending it cannot sync anything.
+    const endedByUser = await second.request(`/api/sessions/${survivor.id}`, { method: "DELETE", headers: survivor.headers });
+    expect(endedByUser.status).toBe(200);
+    expect(await json(endedByUser)).toMatchObject({ status: "ended", sync_status: "failed" });
+
     const ended = await waitFor(async () => {
       const session = await sessionJson(second!, id, headers);
       return session.status === "ended" ? session : null;
