@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { queueJobs } from "../../db/schema/index.ts";
 import { z } from "zod";
 import { appRouter } from "../../src/router.ts";
 import { router } from "../../src/trpc/init.ts";
@@ -129,4 +130,31 @@ describe("database errors in the log", () => {
     expect(failed.join("\n")).toContain("Failed query");
     for (const line of t.logs) expect(line).not.toContain(LEAKY_VALUE);
   });
+
+  test("a background job failing on a query keeps the query's values out of the log and off the job", async () => {
+    const { queue, db } = t.platform.services;
+    const value = `${LEAKY_VALUE}-job`;
+    const worker = queue.work<{ value: string }>("hygiene.fixture", async (job) => {
+      await db.execute(sql`select ${job.payload.value}::int as n`);
+    });
+    try {
+      const { id } = await queue.enqueue({ queue: "hygiene.fixture", key: "leaky", payload: { value }, maxAttempts: 1 });
+      const failed = await waitForJob(id);
+      expect(failed.lastError).toContain("Failed query");
+      expect(failed.lastError).not.toContain(value);
+    } finally {
+      await worker.stop();
+    }
+    expect(t.logs.some((line) => line.includes("hygiene.fixture"))).toBe(true);
+    for (const line of t.logs) expect(line).not.toContain(value);
+  });
 });
+
+async function waitForJob(id: string) {
+  for (let i = 0; i < 200; i++) {
+    const [job] = await t.platform.services.db.select().from(queueJobs).where(eq(queueJobs.id, id));
+    if (job?.status === "dead") return job;
+    await Bun.sleep(50);
+  }
+  throw new Error("the job did not fail");
+}

@@ -1,5 +1,6 @@
 import type { Services } from "../../platform/services.ts";
 import { messageOf } from "../../platform/errors.ts";
+import { scrubLogText } from "../../platform/logger.ts";
 import { ALLOCATE_QUEUE, allocateSession } from "./allocate.ts";
 import { FINISH_QUEUE, finishSession } from "./finish.ts";
 import { failSession, reconcileSessions } from "./reconciler.ts";
@@ -37,7 +38,7 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
         logger.warn("session allocation attempt failed", { sessionId: job.payload.sessionId, attempt: job.attempt, error: String(error) });
         if (job.attempt >= job.maxAttempts) {
           // The reason is shown to the session's owner: the message, not the error class.
-          await failSession(services, job.payload.sessionId, `device allocation failed: ${messageOf(error).slice(0, 200)}`);
+          await failSession(services, job.payload.sessionId, `device allocation failed: ${scrubLogText(messageOf(error)).slice(0, 200)}`);
         }
         throw error;
       } finally {

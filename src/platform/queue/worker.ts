@@ -1,5 +1,5 @@
 import type { Db } from "../../../db/connection.ts";
-import type { Logger } from "../logger.ts";
+import { scrubLogText, type Logger } from "../logger.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { claimJobs, type ClaimResult } from "./claim.ts";
 import { completeJob, deadLetterJob, extendLease, releaseJob, retryJob, type Lease } from "./lease.ts";
@@ -232,12 +232,14 @@ function jsonProblem(value: unknown): string | undefined {
   }
 }
 
+/** A failed job's error as stored on the job: without a failed query's parameters, as in the log. */
 function errorMessage(error: unknown): string {
-  const text =
+  const text = scrubLogText(
     error instanceof Error
       ? error.name && error.name !== "Error"
         ? `${error.name}: ${error.message}`
         : error.message
-      : String(error);
+      : String(error),
+  );
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
 }
