@@ -51,6 +51,16 @@ describe("over HTTP", () => {
     ]);
   });
 
+  test("so does a tRPC-only subscription that streams the owner's note to anyone (its 200 carries the answer in its first event)", async () => {
+    const violations = await check.check(endpoint("fixture.unguardedNoteFeed"));
+    expect(violations).toEqual([
+      expect.stringContaining("as another user: expected 404 on the owner's resource, got 200"),
+      expect.stringContaining("as another user: the owner's data"),
+      expect.stringContaining("as admin: expected 404 on the owner's resource, got 200"),
+      expect.stringContaining("as admin: the owner's data"),
+    ]);
+  });
+
   test("checkAll reports them all", async () => {
     const all = await check.checkAll();
     expect(all.some((line) => line.includes("fixture.untabledNote"))).toBe(true);

@@ -91,7 +91,7 @@ export function endpointsOf(router: AnyRouter): Endpoint[] {
         } else if (Object.keys(rest).length > 0) {
           url += `?${new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)]))}`;
         }
-        return send(t, url, { method, headers, body }, streams);
+        return send(t, url, { method, headers, body }, streams ? "rest" : false);
       },
     });
   }
@@ -109,7 +109,7 @@ export function endpointsOf(router: AnyRouter): Endpoint[] {
           const headers = { ...caller.headers, "content-type": "application/json" };
           return send(t, `/trpc/${procedurePath}`, { method: "POST", headers, body: encoded }, false);
         }
-        return send(t, `/trpc/${procedurePath}?input=${encodeURIComponent(encoded)}`, { headers: caller.headers }, type === "subscription");
+        return send(t, `/trpc/${procedurePath}?input=${encodeURIComponent(encoded)}`, { headers: caller.headers }, type === "subscription" ? "trpc" : false);
       },
     });
   }
@@ -117,16 +117,46 @@ export function endpointsOf(router: AnyRouter): Endpoint[] {
   return endpoints.sort((a, b) => Number(a.label.startsWith("DELETE ")) - Number(b.label.startsWith("DELETE ")));
 }
 
-/** A stream's answer is its status: a 2xx stream is cancelled before anything is read. */
-async function send(t: TestPlatform, path: string, init: RequestInit, streams: boolean): Promise<Reply> {
+/**
+ * A REST stream's answer is its status (the adapter fails before streaming), and a 2xx stream is
+ * cancelled unread. A tRPC subscription always answers 200: its first event says how it went.
+ */
+async function send(t: TestPlatform, path: string, init: RequestInit, streams: "rest" | "trpc" | false): Promise<Reply> {
   const headers = { ...(init.headers as Record<string, string>), "x-forwarded-for": freshIp("198.19") };
   const controller = new AbortController();
   const response = await t.request(path, { ...init, headers, signal: controller.signal });
-  if (streams && response.ok) {
+  if (!streams || !response.ok) return { status: response.status, body: await response.text() };
+  try {
+    return streams === "trpc" ? await firstTrpcEvent(response) : { status: response.status, body: "" };
+  } finally {
     controller.abort();
-    return { status: response.status, body: "" };
   }
-  return { status: response.status, body: await response.text() };
+}
+
+const FIRST_EVENT_WITHIN_MS = 2_000;
+
+/** The first event after `connected`: a `serialized-error` carries its HTTP status; data is a 200. */
+async function firstTrpcEvent(response: Response): Promise<Reply> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const deadline = Date.now() + FIRST_EVENT_WITHIN_MS;
+  let buffer = "";
+  while (Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
+    if (!chunk || chunk.done) break;
+    buffer += decoder.decode(chunk.value, { stream: true });
+    for (let cut = buffer.indexOf("\n\n"); cut >= 0; cut = buffer.indexOf("\n\n")) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (data === undefined || event === "connected" || event === "ping") continue;
+      if (event !== "serialized-error") return { status: 200, body: data };
+      const status = (JSON.parse(data) as { json?: { data?: { httpStatus?: number } } }).json?.data?.httpStatus ?? 500;
+      return { status, body: data };
+    }
+  }
+  return { status: 200, body: "" };
 }
 
 interface Principals {
