@@ -23,6 +23,19 @@ test("every procedure declares an access its base enforces, and every owner rout
   expect(check.staticProblems).toEqual([]);
 });
 
+test("/openapi.json tells each operation's access (x-access), and documents 403 on admin routes", async () => {
+  const document = (await (await t.request("/openapi.json")).json()) as {
+    paths: Record<string, Record<string, { operationId: string; "x-access"?: unknown; responses: Record<string, unknown> }>>;
+  };
+  const declared = new Map(check.endpoints.map((e) => [e.procedurePath, e.access]));
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations)) {
+      expect({ id: operation.operationId, access: operation["x-access"] }).toEqual({ id: operation.operationId, access: declared.get(operation.operationId) });
+      if (operation["x-access"] === "admin") expect(operation.responses["403"]).toBeDefined();
+    }
+  }
+});
+
 describe("each route answers each principal as declared", () => {
   for (const endpoint of check.endpoints) {
     test(`${endpoint.procedurePath}: ${endpoint.label} (${JSON.stringify(endpoint.access)})`, async () => {
