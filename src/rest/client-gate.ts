@@ -35,9 +35,11 @@ type Kind = "stream" | "long" | "plain";
  */
 export class ClientGate {
   private readonly caps: ClientCaps;
+  private readonly idleTimeoutS: number;
 
-  constructor(limits: ClientLimits) {
+  constructor(limits: ClientLimits & { idleTimeoutS: number }) {
     this.caps = new ClientCaps(limits);
+    this.idleTimeoutS = limits.idleTimeoutS;
   }
 
   /** Wraps one REST route's handler; over the caps it answers 429 in the route's surface envelope. */
@@ -48,7 +50,7 @@ export class ClientGate {
       if (typeof release !== "function") return Promise.resolve(refusal(route.meta.surface, release, info.requestId));
       applyTimeout(kind, request, server);
       return handle(request, params, info).then(
-        (response) => (kind === "stream" ? holdUntilDone(response, request, release) : (release(), response)),
+        (response) => this.finish(kind, response, request, server, release),
         (error: unknown) => {
           release();
           throw error;
@@ -76,9 +78,35 @@ export class ClientGate {
       release();
       throw error;
     }
-    if (kind === "stream") return holdUntilDone(response, request, release);
-    release();
-    return response;
+    return this.finish(kind, response, request, server, release);
+  }
+
+  /**
+   * Releases the slots when the request is done: now, or for an event stream when it ends. Bun
+   * keeps a request's timeout for the rest of its keep-alive connection, and ignores a change once
+   * the response is sent, so a lifted timeout is put back before the last byte goes out.
+   */
+  private finish(kind: Kind, response: Response, request: Request, server: TimeoutControl | null, release: () => void): Response {
+    if (kind === "plain") {
+      release();
+      return response;
+    }
+    const restore = () => {
+      try {
+        server?.timeout(request, this.idleTimeoutS);
+      } catch {
+        // the connection is already gone
+      }
+    };
+    if (kind === "long" || !isEventStream(response)) {
+      restore();
+      release();
+      return response;
+    }
+    return holdUntilDone(response, request, () => {
+      restore();
+      release();
+    });
   }
 
   /** Requests in flight and open streams of a client address (for tests and metrics). */
@@ -113,6 +141,10 @@ function trpcKind(router: AnyRouter, url: string): Kind {
     if (own === "long") kind = "long";
   }
   return kind;
+}
+
+function isEventStream(response: Response): boolean {
+  return response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
 }
 
 function applyTimeout(kind: Kind, request: Request, server: TimeoutControl | null): void {

@@ -97,6 +97,16 @@ describe("slow clients", () => {
     }
   }, 60_000);
 
+  test("a stream that has ended leaves its keep-alive connection under the idle timeout again", async () => {
+    // interval_s 0 is invalid: the stream opens, carries the error and ends at once. The timeout
+    // lifted for it must not stay with the connection.
+    const input = encodeURIComponent(JSON.stringify({ json: { interval_s: 0 } }));
+    const client = await open(`GET /trpc/health.watch?input=${input} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    const { received } = await Promise.race([client.closed, Bun.sleep(DROP_WITHIN_MS).then(() => ({ received: "" }))]);
+    expect(client.isClosed()).toBe(true);
+    expect(received).toContain("BAD_REQUEST");
+  }, 60_000);
+
   test("clients that do not read their responses do not hold up anyone else", async () => {
     const readers = await Promise.all(
       Array.from({ length: PER_IP }, () => open("GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n", { read: false })),
