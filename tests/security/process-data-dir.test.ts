@@ -10,6 +10,7 @@ import { spawnServer, type ServerProcess } from "../support/server-process.ts";
  * against the real server process (`bun src/server.ts`) on embedded PGlite.
  */
 const SERVER_ENTRY = join(import.meta.dir, "../../src/server.ts");
+const MIGRATE_ENTRY = join(import.meta.dir, "../../db/migrate-cli.ts");
 
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];
@@ -91,6 +92,13 @@ describe("one process per embedded DATA_DIR", () => {
     expect(second.code).not.toBe(-1);
     expect(second.output).toContain(`pid ${first.pid}`);
     expect(second.output).toContain("DATA_DIR");
+    expect(await healthOf(first)).toBe(200);
+
+    // `bun run db:migrate` opens the same embedded database: it is refused too.
+    const migrate = Bun.spawn([process.execPath, MIGRATE_ENTRY], { env: { PATH: process.env.PATH ?? "", DATA_DIR: dir }, stdout: "pipe", stderr: "pipe" });
+    const [migrateOutput, migrateCode] = await Promise.all([new Response(migrate.stderr).text(), migrate.exited]);
+    expect(migrateCode).toBe(1);
+    expect(migrateOutput).toContain(`pid ${first.pid}`);
     expect(await healthOf(first)).toBe(200);
   }, 150_000);
 
