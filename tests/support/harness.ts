@@ -78,10 +78,14 @@ export async function startTestPlatform(options: StartOptions = {}): Promise<Tes
     },
     client: (token) => createClient({ url: platform.url, token }),
     async stop() {
-      await platform.stop({ keepDatabase: true });
-      if (ownsDatabase) await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-      const leaks = await secrets.leaks(logs);
+      let leaks: string[] = [];
+      try {
+        await platform.stop({ keepDatabase: true });
+        if (ownsDatabase) await database.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      } finally {
+        leaks = await secrets.leaks(logs);
+      }
       if (leaks.length > 0) throw new Error(`Secrets leaked:\n  ${leaks.join("\n  ")}`);
     },
   };
