@@ -1,4 +1,4 @@
-import { AppError, isAppError } from "../../src/platform/errors.ts";
+import { ContainerError, isContainerError } from "./errors.ts";
 
 /** The fields docker-modem puts on a failed request (its errors are plain `Error`s). */
 interface EngineError {
@@ -21,27 +21,27 @@ export function statusOf(error: unknown): number | undefined {
   return asEngineError(error)?.statusCode;
 }
 
-/** Maps a dockerode/docker-modem rejection onto the platform's `AppError`. */
-export function toAppError(error: unknown, subject: ErrorSubject, engineUrl: string): AppError {
-  if (isAppError(error)) return error;
+/** Maps a dockerode/docker-modem rejection onto the driver's `ContainerError`. */
+export function toContainerError(error: unknown, subject: ErrorSubject, engineUrl: string): ContainerError {
+  if (isContainerError(error)) return error;
   const engine = asEngineError(error);
-  if (!engine) return new AppError("BAD_GATEWAY", `container engine at ${engineUrl} failed: ${String(error)}`);
+  if (!engine) return new ContainerError("BAD_GATEWAY", `container engine at ${engineUrl} failed: ${String(error)}`);
   const detail = engineMessage(engine);
   switch (engine.statusCode) {
     case undefined:
-      return new AppError(
+      return new ContainerError(
         "UNAVAILABLE",
         `container engine at ${engineUrl} is unreachable (${engine.code ?? engine.message})`,
       );
     case 404:
-      return new AppError("NOT_FOUND", `${subject.kind} ${subject.ref} not found: ${detail}`);
+      return new ContainerError("NOT_FOUND", `${subject.kind} ${subject.ref} not found: ${detail}`);
     case 409:
-      return new AppError("CONFLICT", `${subject.kind} ${subject.ref}: ${detail}`);
+      return new ContainerError("CONFLICT", `${subject.kind} ${subject.ref}: ${detail}`);
     case 400:
-      return new AppError("BAD_REQUEST", `container engine refused the request for ${subject.kind} ${subject.ref}: ${detail}`);
+      return new ContainerError("BAD_REQUEST", `container engine refused the request for ${subject.kind} ${subject.ref}: ${detail}`);
     default:
-      if (CONFLICT_MESSAGES.test(detail)) return new AppError("CONFLICT", `${subject.kind} ${subject.ref}: ${detail}`);
-      return new AppError(
+      if (CONFLICT_MESSAGES.test(detail)) return new ContainerError("CONFLICT", `${subject.kind} ${subject.ref}: ${detail}`);
+      return new ContainerError(
         "BAD_GATEWAY",
         `container engine failed (HTTP ${engine.statusCode}) for ${subject.kind} ${subject.ref}: ${detail}`,
       );

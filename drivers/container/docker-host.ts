@@ -1,4 +1,4 @@
-import { AppError } from "../../src/platform/errors.ts";
+import { ContainerError } from "./errors.ts";
 
 /** Where an engine listens, parsed from a DOCKER_HOST value. */
 export type EngineEndpoint =
@@ -26,7 +26,7 @@ export function parseDockerHost(value: string): EngineEndpoint {
     const port = tcp[2] ? Number(tcp[2]) : 2375;
     return { transport: "tcp", host, port, url: `tcp://${host}:${port}`, dialHost: host };
   }
-  throw new AppError(
+  throw new ContainerError(
     "BAD_REQUEST",
     `DOCKER_HOST must be unix:///path/to/socket, a socket path or tcp://host:port; got "${value}"`,
   );

@@ -1,7 +1,7 @@
 import Dockerode from "dockerode";
-import { AppError } from "../../src/platform/errors.ts";
+import { ContainerError } from "./errors.ts";
 import { demux } from "./demux.ts";
-import { statusOf, toAppError, type ErrorSubject } from "./docker-errors.ts";
+import { statusOf, toContainerError, type ErrorSubject } from "./docker-errors.ts";
 import { runExec } from "./docker-exec.ts";
 import { parseDockerHost, type EngineEndpoint } from "./docker-host.ts";
 import { labelFilters, toContainerInfo, toCreateOptions, toSummary, toVolumeInfo } from "./docker-mapping.ts";
@@ -71,7 +71,7 @@ export class DockerContainerDriver implements ContainerDriver {
       await this.call({ kind: "image", ref }, () => this.docker.getImage(ref).inspect());
       return true;
     } catch (error) {
-      if (error instanceof AppError && error.code === "NOT_FOUND") return false;
+      if (error instanceof ContainerError && error.code === "NOT_FOUND") return false;
       throw error;
     }
   }
@@ -81,7 +81,7 @@ export class DockerContainerDriver implements ContainerDriver {
     const failure = await pullFailure(stream);
     if (failure) {
       const code = /not found|manifest unknown|no such|does not exist/i.test(failure) ? "NOT_FOUND" : "BAD_GATEWAY";
-      throw new AppError(code, `pulling image ${ref} failed: ${failure}`);
+      throw new ContainerError(code, `pulling image ${ref} failed: ${failure}`);
     }
   }
 
@@ -148,12 +148,12 @@ export class DockerContainerDriver implements ContainerDriver {
     return (raw.Volumes ?? []).map(toVolumeInfo).filter((volume) => hasLabels(volume.labels, labels));
   }
 
-  /** Runs one engine call, mapping its failure onto AppError. */
+  /** Runs one engine call, mapping its failure onto ContainerError. */
   private async call<T>(subject: ErrorSubject, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      throw toAppError(error, subject, this.endpoint.url);
+      throw toContainerError(error, subject, this.endpoint.url);
     }
   }
 
@@ -163,7 +163,7 @@ export class DockerContainerDriver implements ContainerDriver {
       await run();
     } catch (error) {
       if (statusOf(error) === 304) return;
-      throw toAppError(error, subject, this.endpoint.url);
+      throw toContainerError(error, subject, this.endpoint.url);
     }
   }
 }

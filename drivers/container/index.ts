@@ -1,12 +1,12 @@
-import type { Logger } from "../../src/platform/logger.ts";
 import { DockerContainerDriver } from "./docker.ts";
 import { WELL_KNOWN_HOSTS } from "./docker-host.ts";
 import { SimulatorContainerDriver } from "./simulator.ts";
-import type { ContainerDriver } from "./types.ts";
+import type { ContainerDriver, DriverLogger } from "./types.ts";
 
 export type * from "./types.ts";
 export { DockerContainerDriver } from "./docker.ts";
 export { SimulatorContainerDriver } from "./simulator.ts";
+export { ContainerError, isContainerError, type ContainerErrorCode } from "./errors.ts";
 
 export type ContainerDriverMode = "auto" | "docker" | "simulator";
 
@@ -15,7 +15,7 @@ export interface ContainerDriverOptions {
   dockerHost?: string;
   /** auto (default): the engine if one answers, else the simulator. docker: the engine, never the simulator. */
   mode?: ContainerDriverMode;
-  logger: Logger;
+  logger: DriverLogger;
 }
 
 /** The one place that chooses a container driver. */

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { AppError } from "../../src/platform/errors.ts";
+import { ContainerError } from "./errors.ts";
 import { hasLabels } from "./labels.ts";
 import type {
   ContainerDriver,
@@ -74,20 +74,20 @@ export class SimulatorContainerDriver implements ContainerDriver {
 
   /** Records the image as present; nothing is downloaded. */
   async pullImage(ref: string): Promise<void> {
-    if (!ref.trim() || /\s/.test(ref)) throw new AppError("BAD_REQUEST", `invalid image reference "${ref}"`);
+    if (!ref.trim() || /\s/.test(ref)) throw new ContainerError("BAD_REQUEST", `invalid image reference "${ref}"`);
     this.images.add(ref);
   }
 
   async create(spec: ContainerSpec): Promise<{ id: string }> {
-    if (!NAME_PATTERN.test(spec.name)) throw new AppError("BAD_REQUEST", `invalid container name "${spec.name}"`);
-    if (this.byName(spec.name)) throw new AppError("CONFLICT", `container name "${spec.name}" is already in use`);
-    if (!this.images.has(spec.image)) throw new AppError("NOT_FOUND", `image ${spec.image} not found: no such image`);
+    if (!NAME_PATTERN.test(spec.name)) throw new ContainerError("BAD_REQUEST", `invalid container name "${spec.name}"`);
+    if (this.byName(spec.name)) throw new ContainerError("CONFLICT", `container name "${spec.name}" is already in use`);
+    if (!this.images.has(spec.image)) throw new ContainerError("NOT_FOUND", `image ${spec.image} not found: no such image`);
     const volumes: string[] = [];
     const anonymousVolumes: string[] = [];
     for (const mount of spec.mounts ?? []) {
       if (mount.type === "bind") {
         if (!existsSync(mount.source)) {
-          throw new AppError("BAD_REQUEST", `bind source path does not exist: ${mount.source}`);
+          throw new ContainerError("BAD_REQUEST", `bind source path does not exist: ${mount.source}`);
         }
         continue;
       }
@@ -136,7 +136,7 @@ export class SimulatorContainerDriver implements ContainerDriver {
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
     const container = this.find(id);
     if (container.state === "running" && !options.force) {
-      throw new AppError("CONFLICT", `container ${id} is running: stop it or remove it with force`);
+      throw new ContainerError("CONFLICT", `container ${id} is running: stop it or remove it with force`);
     }
     this.containers.delete(container.id);
     if (options.volumes) for (const name of container.anonymousVolumes) this.volumes.delete(name);
@@ -162,7 +162,7 @@ export class SimulatorContainerDriver implements ContainerDriver {
 
   async exec(id: string, cmd: string[]): Promise<ExecResult> {
     const container = this.find(id);
-    if (container.state !== "running") throw new AppError("CONFLICT", `container ${id} is not running`);
+    if (container.state !== "running") throw new ContainerError("CONFLICT", `container ${id} is not running`);
     return {
       exitCode: 0,
       stdout: "",
@@ -193,7 +193,7 @@ export class SimulatorContainerDriver implements ContainerDriver {
   }
 
   async createVolume(spec: VolumeSpec): Promise<{ name: string }> {
-    if (!NAME_PATTERN.test(spec.name)) throw new AppError("BAD_REQUEST", `invalid volume name "${spec.name}"`);
+    if (!NAME_PATTERN.test(spec.name)) throw new ContainerError("BAD_REQUEST", `invalid volume name "${spec.name}"`);
     if (!this.volumes.has(spec.name)) {
       this.volumes.set(spec.name, { name: spec.name, labels: { ...spec.labels }, createdAt: now() });
     }
@@ -201,10 +201,10 @@ export class SimulatorContainerDriver implements ContainerDriver {
   }
 
   async removeVolume(name: string): Promise<void> {
-    if (!this.volumes.has(name)) throw new AppError("NOT_FOUND", `volume ${name} not found: no such volume`);
+    if (!this.volumes.has(name)) throw new ContainerError("NOT_FOUND", `volume ${name} not found: no such volume`);
     const users = [...this.containers.values()].filter((container) => container.volumes.includes(name));
     if (users.length > 0) {
-      throw new AppError("CONFLICT", `volume ${name} is being used by ${users.map((c) => c.id).join(", ")}`);
+      throw new ContainerError("CONFLICT", `volume ${name} is being used by ${users.map((c) => c.id).join(", ")}`);
     }
     this.volumes.delete(name);
   }
@@ -221,7 +221,7 @@ export class SimulatorContainerDriver implements ContainerDriver {
     if (exact) return exact;
     const byPrefix = ref ? [...this.containers.values()].filter((container) => container.id.startsWith(ref)) : [];
     if (byPrefix.length === 1 && byPrefix[0]) return byPrefix[0];
-    throw new AppError("NOT_FOUND", `container ${ref} not found: no such container`);
+    throw new ContainerError("NOT_FOUND", `container ${ref} not found: no such container`);
   }
 
   private byName(name: string): SimContainer | undefined {
@@ -237,7 +237,7 @@ export class SimulatorContainerDriver implements ContainerDriver {
         do hostPort = EPHEMERAL_PORTS.first + Math.floor(Math.random() * (EPHEMERAL_PORTS.last - EPHEMERAL_PORTS.first));
         while (taken.has(hostPort));
       } else if (taken.has(hostPort)) {
-        throw new AppError("CONFLICT", `host port ${hostPort} is already allocated`);
+        throw new ContainerError("CONFLICT", `host port ${hostPort} is already allocated`);
       }
       taken.add(hostPort);
       const hostIp = request.hostIp || "0.0.0.0";

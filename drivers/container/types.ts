@@ -12,13 +12,24 @@
  *   (logged as a warning). It runs nothing: exec and logs say so instead of inventing output.
  *
  * Selection happens only in `createContainerDriver` (index.ts); nothing else reads driver config.
- * Every method rejects with `AppError`: NOT_FOUND (no such container, volume or image), CONFLICT
- * (name in use, wrong state, volume in use), UNAVAILABLE (engine unreachable), BAD_REQUEST (spec
- * refused by the engine), BAD_GATEWAY (any other engine failure). A container may be addressed by
- * its id or its name.
+ * Every method rejects with `ContainerError` (errors.ts): NOT_FOUND (no such container, volume or
+ * image), CONFLICT (name in use, wrong state, volume in use), UNAVAILABLE (engine unreachable),
+ * BAD_REQUEST (spec refused by the engine), BAD_GATEWAY (any other engine failure). The domain that
+ * calls the driver maps them to its own errors. A container may be addressed by its id or its name.
+ * Like every driver, this one imports nothing of src/ (tests/drivers/leaves.test.ts).
  */
 
 export type ContainerDriverKind = "docker" | "simulator";
+
+export type LogFields = Record<string, unknown>;
+
+/** What the driver logs through; the platform's logger satisfies it. */
+export interface DriverLogger {
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): DriverLogger;
+}
 
 export type Labels = Record<string, string>;
 

@@ -4,7 +4,7 @@ import { createContainerDriver } from "../../drivers/container/index.ts";
 import { demux } from "../../drivers/container/demux.ts";
 import { DockerContainerDriver } from "../../drivers/container/docker.ts";
 import { parseDockerHost } from "../../drivers/container/docker-host.ts";
-import { AppError } from "../../src/platform/errors.ts";
+import { ContainerError } from "../../drivers/container/errors.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { engineDockerHost } from "../support/engine.ts";
 
@@ -79,9 +79,9 @@ describe("an unreachable engine", () => {
       const driver = new DockerContainerDriver({ dockerHost });
       expect(await driver.ping()).toBe(false);
       const error = await driver.inspect("anything").catch((reason: unknown) => reason);
-      expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).code).toBe("UNAVAILABLE");
-      expect((error as AppError).message).toContain(dockerHost);
+      expect(error).toBeInstanceOf(ContainerError);
+      expect((error as ContainerError).code).toBe("UNAVAILABLE");
+      expect((error as ContainerError).message).toContain(dockerHost);
     }
   });
 });
@@ -109,7 +109,7 @@ describe("createContainerDriver", () => {
     expect(driver.kind).toBe("docker");
     expect(lines.some((line) => line.level === "error" && line.msg.includes("no engine answers"))).toBe(true);
     const error = await driver.listByLabel({}).catch((reason: unknown) => reason);
-    expect((error as AppError).code).toBe("UNAVAILABLE");
+    expect((error as ContainerError).code).toBe("UNAVAILABLE");
   });
 
   test.if(Boolean(dockerHost))("auto with a reachable engine picks docker and names it", async () => {

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { DockerContainerDriver } from "../../drivers/container/docker.ts";
+import { ContainerError, type ContainerErrorCode } from "../../drivers/container/errors.ts";
 import { SimulatorContainerDriver } from "../../drivers/container/simulator.ts";
 import type { ContainerDriver, ContainerInfo, ContainerState } from "../../drivers/container/types.ts";
-import { AppError, type ErrorCode } from "../../src/platform/errors.ts";
 import { engineDockerHost, TEST_IMAGE } from "../support/engine.ts";
 
 const dockerHost = await engineDockerHost();
@@ -25,14 +25,14 @@ describe.if(Boolean(dockerHost))("docker driver against the engine at DOCKER_HOS
   contract(() => new DockerContainerDriver({ dockerHost: dockerHost ?? "" }));
 });
 
-async function rejectsWith(code: ErrorCode, promise: Promise<unknown>): Promise<AppError> {
+async function rejectsWith(code: ContainerErrorCode, promise: Promise<unknown>): Promise<ContainerError> {
   const error = await promise.then(
     () => undefined,
     (reason: unknown) => reason,
   );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
+  expect(error).toBeInstanceOf(ContainerError);
+  expect((error as ContainerError).code).toBe(code);
+  return error as ContainerError;
 }
 
 async function waitForState(driver: ContainerDriver, id: string, state: ContainerState): Promise<ContainerInfo> {

@@ -7,6 +7,7 @@ import { isAppError, messageOf } from "../../platform/errors.ts";
 import type { EventBus } from "../../platform/events/types.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { syncSkills } from "../skills/sync.ts";
+import { engineCall } from "./driver-errors.ts";
 import { appendSessionEvent } from "./events.ts";
 import { findSession, LIVE_STATUSES, transition } from "./records.ts";
 import { readWorkspaceSkills } from "./workspace.ts";
@@ -119,7 +120,7 @@ export async function destroyDevice(containers: ContainerDriver, containerId: st
 
 async function ignoreNotFound(work: Promise<void>): Promise<void> {
   try {
-    await work;
+    await engineCall(work);
   } catch (error) {
     if (!(isAppError(error) && error.code === "NOT_FOUND")) throw error;
   }

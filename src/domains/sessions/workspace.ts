@@ -1,5 +1,6 @@
 import type { ContainerDriver } from "../../../drivers/container/types.ts";
 import { AppError } from "../../platform/errors.ts";
+import { engineCall } from "./driver-errors.ts";
 import { skillsFromTarball, type SkillFiles } from "../skills/workspace-files.ts";
 
 /** Where the agent keeps its workspace on the device: the session's data volume. */
@@ -10,10 +11,12 @@ export const WORKSPACE_DIR = "/data/workspace";
  * text, so the archive travels base64-encoded (toybox and busybox both have tar and base64).
  */
 export async function readWorkspaceSkills(containers: ContainerDriver, containerId: string): Promise<SkillFiles[]> {
-  const result = await containers.exec(
-    containerId,
-    ["sh", "-c", `if [ -d ${WORKSPACE_DIR}/skills ]; then cd ${WORKSPACE_DIR} && tar -cf - skills | base64; fi`],
-    { timeoutMs: 60_000 },
+  const result = await engineCall(
+    containers.exec(
+      containerId,
+      ["sh", "-c", `if [ -d ${WORKSPACE_DIR}/skills ]; then cd ${WORKSPACE_DIR} && tar -cf - skills | base64; fi`],
+      { timeoutMs: 60_000 },
+    ),
   );
   if (result.simulated) return [];
   if (result.timedOut || result.exitCode !== 0) {
