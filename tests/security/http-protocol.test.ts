@@ -106,3 +106,14 @@ describe("tRPC batches hold at most 20 calls", () => {
     expect(results).toHaveLength(45);
   });
 });
+
+describe("Bun's own edge: a request line and headers over 16 KiB", () => {
+  test("is a bare 431 from Bun before any platform code runs, and the server keeps answering", async () => {
+    // Bun rejects these before Bun.serve's handlers (error handler included) are called, so the
+    // body cannot be the surface's envelope; the route-wide harness keeps its URLs below the limit.
+    const response = await t.request(`/api/skills/${"h".repeat(20_000)}`);
+    expect(response.status).toBe(431);
+    expect(await response.text()).toBe("");
+    expect((await t.request("/health")).status).toBe(200);
+  });
+});
