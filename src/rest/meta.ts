@@ -1,6 +1,7 @@
+import type { Surface } from "../surfaces/index.ts";
+
 /** REST metadata a procedure carries; the adapter registers one route per procedure that has it. */
-export const SURFACES = ["mobile", "market", "workspaces", "hosting", "compute"] as const;
-export type Surface = (typeof SURFACES)[number];
+export type { Surface };
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -17,7 +18,10 @@ export interface RestMeta {
   summary?: string;
   description?: string;
   tags?: string[];
-  /** Hosting lists: the procedure returns `{ items, pagination }`, rendered as `{ data, pagination }`. */
+  /**
+   * Hosting lists: the procedure returns a NumberedPage (`src/platform/paging`), rendered as
+   * `{ data, pagination }`. Lists on the other surfaces return their cursor body themselves.
+   */
   list?: boolean;
   /** Auth schemes accepted; empty or absent means public. */
   auth?: readonly AuthScheme[];
