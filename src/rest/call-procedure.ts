@@ -14,8 +14,10 @@ import type { Context } from "../trpc/context.ts";
  *   inputs — without an async frame and two copies of the result per call.
  * tRPC itself (the /trpc endpoint, createCaller) still calls procedures its own way. This leans
  * on `_def.middlewares`, `_def.inputs`, `_def.output` and the middleware options/result shape,
- * which are tRPC internals: the REST adapter, validation and rate-limit tests exercise it, and a
- * procedure not shaped as expected (or with an experimental caller) falls back to tRPC's own call.
+ * which are tRPC internals (the versions of @trpc/server and zod are pinned exactly for this): a
+ * procedure not shaped as expected (or with an experimental caller) stops start-up, naming it, and
+ * tests/foundation/fast-path-differential.test.ts compares every REST procedure's answers here with
+ * tRPC's own caller's.
  */
 export type ProcedureCall = (options: ProcedureCallOptions) => Promise<unknown>;
 
@@ -59,11 +61,17 @@ interface ProcedureInternals {
 type Parse = (value: unknown) => unknown;
 type Schema = Parameters<typeof getParseFn>[0];
 
-/** A caller for one procedure, or tRPC's own when the procedure is not shaped as expected. */
-export function procedureCaller(procedure: AnyProcedure): ProcedureCall {
+/**
+ * The fast-path caller for one procedure. Throws, naming the procedure (`procedurePath`) and why,
+ * when its internals are not the shape this file compiles: start-up then fails instead of the
+ * route silently taking another path.
+ */
+export function procedureCaller(procedure: AnyProcedure, procedurePath: string): ProcedureCall {
   const def = procedure._def as unknown as ProcedureInternals;
-  const chain = def.middlewares && !def.caller ? compileChain(def) : undefined;
-  if (!chain) return (options) => procedure({ ...options, batchIndex: 0 });
+  const chain = compileChain(def);
+  if (typeof chain === "string") {
+    throw new Error(`REST procedure ${procedurePath} cannot be compiled for the fast path (src/rest/call-procedure.ts): ${chain}`);
+  }
   const meta = def.meta;
   const last = chain.length - 1;
 
@@ -124,31 +132,40 @@ const unexpectedNext = (): Promise<MiddlewareResult> =>
   Promise.resolve(failed(new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "No more middlewares" })));
 
 /**
- * The chain with tRPC's validator middlewares swapped for precompiled ones, or undefined when the
- * procedure's validators cannot be matched to its schemas (then tRPC's own call is used).
+ * The chain with tRPC's validator middlewares swapped for precompiled ones, or why the procedure's
+ * internals do not fit (no middleware chain, an experimental caller, validators that cannot be
+ * matched to its schemas).
  */
-function compileChain(def: ProcedureInternals): Middleware[] | undefined {
-  const middlewares = def.middlewares ?? [];
+function compileChain(def: ProcedureInternals): Middleware[] | string {
+  if (def.caller) return "it has an experimental caller";
+  if (!Array.isArray(def.middlewares) || def.middlewares.length === 0) return "it has no middleware chain in _def.middlewares";
   const inputs = def.inputs ?? [];
-  if (middlewares.length === 0) return undefined;
   let nextInput = 0;
   const chain: Middleware[] = [];
-  try {
-    for (const middleware of middlewares) {
-      if (middleware._type === "input") {
-        if (nextInput >= inputs.length) return undefined;
-        chain.push(inputMiddleware(getParseFn(inputs[nextInput++] as Schema)));
-      } else if (middleware._type === "output") {
-        chain.push(outputMiddleware(getParseFn(def.output as Schema)));
-      } else {
-        chain.push(middleware);
-      }
+  for (const middleware of def.middlewares) {
+    if (typeof middleware !== "function") return "a middleware is not a function";
+    if (middleware._type === "input") {
+      if (nextInput >= inputs.length) return "it has more input validators than input schemas";
+      const parse = parseFnOf(inputs[nextInput++]);
+      if (typeof parse === "string") return parse;
+      chain.push(inputMiddleware(parse));
+    } else if (middleware._type === "output") {
+      const parse = parseFnOf(def.output);
+      if (typeof parse === "string") return parse;
+      chain.push(outputMiddleware(parse));
+    } else {
+      chain.push(middleware);
     }
-  } catch {
-    // getParseFn found no validator in a schema.
-    return undefined;
   }
-  return nextInput === inputs.length ? chain : undefined;
+  return nextInput === inputs.length ? chain : "it has fewer input validators than input schemas";
+}
+
+function parseFnOf(schema: unknown): Parse | string {
+  try {
+    return getParseFn(schema as Schema);
+  } catch {
+    return "a schema has no validator tRPC's getParseFn recognises";
+  }
 }
 
 function inputMiddleware(parse: Parse): Middleware {

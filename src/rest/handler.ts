@@ -5,7 +5,6 @@ import { procedureCaller } from "./call-procedure.ts";
 import { readRestInput } from "./input.ts";
 import type { RestRoute } from "./routes.ts";
 import { sseResponse } from "./sse.ts";
-import { renderError, renderSuccess } from "./surfaces.ts";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -16,8 +15,8 @@ export interface RestHandlerDeps {
 
 /** The request → procedure → response path for one route; everything route-specific is precomputed. */
 export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
-  const { meta, type, procedurePath } = route;
-  const call = procedureCaller(route.procedure);
+  const { meta, type, procedurePath, surface } = route;
+  const call = procedureCaller(route.procedure, procedurePath);
   const successStatus = meta.status ?? 200;
   const list = meta.list === true;
   const authenticateBeforeBody = route.takesBody && route.body.authenticateFirst;
@@ -62,13 +61,13 @@ export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
         return new Response(null, { status: 204, headers: ctx.responseHeaders });
       }
       ctx.responseHeaders.set("content-type", JSON_TYPE);
-      return new Response(JSON.stringify(renderSuccess(meta.surface, output, list)), {
+      return new Response(JSON.stringify(surface.renderSuccess(output, list)), {
         status: successStatus,
         headers: ctx.responseHeaders,
       });
     } catch (error) {
       const appError = toAppError(error);
-      const rendered = renderError(meta.surface, appError, info.requestId);
+      const rendered = surface.renderError(appError, info.requestId);
       for (const [name, value] of Object.entries(appError.headers ?? {})) {
         ctx.responseHeaders.set(name, value);
       }

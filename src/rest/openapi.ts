@@ -1,4 +1,5 @@
-import type { AuthScheme, ProcedureMeta, RestMeta, Surface } from "./meta.ts";
+import { SURFACE_REGISTRY, type SurfaceDefinition } from "../surfaces/index.ts";
+import type { AuthScheme, ProcedureMeta, RestMeta } from "./meta.ts";
 import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
 
 /**
@@ -36,13 +37,9 @@ export function buildOpenApiDocument(
   };
 }
 
-const SURFACE_TAGS = [
-  { name: "mobile", description: "Cloud Android sessions, skills and account (document 000)." },
-  { name: "market", description: "Jobs marketplace, agents and wallet (document 001)." },
-  { name: "workspaces", description: "Workspaces, sandboxes, local agents and proxies (document 002)." },
-  { name: "hosting", description: "Managed instances, billing, add-ons and backups (document 003)." },
-  { name: "compute", description: "VMs bought on-chain, provisioning state and access (document 004)." },
-];
+const SURFACES: readonly SurfaceDefinition[] = Object.values(SURFACE_REGISTRY);
+
+const SURFACE_TAGS = SURFACES.map(({ name, description }) => ({ name, description }));
 
 const SECURITY_SCHEMES: Record<AuthScheme, unknown> = {
   bearer: {
@@ -64,52 +61,13 @@ const SECURITY_SCHEMES: Record<AuthScheme, unknown> = {
   adminKey: { type: "apiKey", in: "header", name: "x-admin-key", description: "Admin API key." },
 };
 
-const ERROR_SCHEMAS: Record<string, JsonSchema> = {
-  PlainError: {
-    type: "object",
-    required: ["error"],
-    properties: { error: { type: "string" }, request_id: { type: "string" } },
-  },
-  MobileError: {
-    type: "object",
-    required: ["error"],
-    properties: { error: { type: "string" }, code: { type: "string" }, request_id: { type: "string" } },
-  },
-  HostingError: {
-    type: "object",
-    required: ["error"],
-    properties: {
-      error: {
-        type: "object",
-        required: ["code", "message"],
-        properties: {
-          code: { type: "string", examples: ["unauthorized", "unprocessable_entity", "not_found"] },
-          message: { type: "string" },
-          details: { type: "object", additionalProperties: { type: "string" } },
-          request_id: { type: "string" },
-        },
-      },
-    },
-  },
-  HostingPagination: {
-    type: "object",
-    required: ["current_page", "total_pages", "total_count", "per_page"],
-    properties: {
-      current_page: { type: "integer" },
-      total_pages: { type: "integer" },
-      total_count: { type: "integer" },
-      per_page: { type: "integer" },
-    },
-  },
-};
-
-const ERROR_SCHEMA_BY_SURFACE: Record<Surface, string> = {
-  mobile: "MobileError",
-  market: "PlainError",
-  workspaces: "PlainError",
-  hosting: "HostingError",
-  compute: "PlainError",
-};
+/** Each surface's error envelope and the schemas its envelopes refer to, from the registry. */
+const ERROR_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
+  SURFACES.flatMap((surface) => [
+    [surface.openapi.errorSchema.name, surface.openapi.errorSchema.schema],
+    ...Object.entries(surface.openapi.schemas ?? {}),
+  ]),
+);
 
 function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, string>>): Record<string, unknown> {
   const { meta } = route;
@@ -145,14 +103,14 @@ function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, st
     }
   }
   const status = String(meta.status ?? 200);
-  const errorRef = { $ref: `#/components/schemas/${ERROR_SCHEMA_BY_SURFACE[meta.surface]}` };
+  const errorRef = { $ref: `#/components/schemas/${route.surface.openapi.errorSchema.name}` };
   const errorResponse = (description: string) => ({
     description,
     content: { "application/json": { schema: errorRef } },
   });
   const responses: Record<string, unknown> = {
     [status]: successResponse(route, status),
-    [meta.surface === "hosting" ? "422" : "400"]: errorResponse("Invalid input; the message names the field."),
+    [String(route.surface.openapi.validationStatus)]: errorResponse("Invalid input; the message names the field."),
     "500": errorResponse("Internal error; carries a request id."),
   };
   const security = acceptedSchemes(meta);
@@ -207,19 +165,7 @@ function successResponse(route: RestRoute, status: string): unknown {
     };
   }
   const output = route.output ? stripMeta(jsonSchemaOf(route.output, "output")) : {};
-  let schema: JsonSchema = output;
-  if (route.meta.surface === "hosting") {
-    schema = route.meta.list
-      ? {
-          type: "object",
-          required: ["data", "pagination"],
-          properties: {
-            data: output.properties?.items ?? { type: "array" },
-            pagination: { $ref: "#/components/schemas/HostingPagination" },
-          },
-        }
-      : { type: "object", required: ["data"], properties: { data: output } };
-  }
+  const schema = route.surface.openapi.successSchema(output, route.meta.list === true);
   return { description: "Success.", content: { "application/json": { schema } } };
 }
 

@@ -1,5 +1,6 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { z } from "zod";
+import { isSurface, surfaceNamed, withinPrefixes, type SurfaceDefinition } from "../surfaces/index.ts";
 import { bodyLimitOf, type BodyLimit } from "./body-limits.ts";
 import type { HttpMethod, ProcedureMeta, RestMeta } from "./meta.ts";
 
@@ -12,6 +13,8 @@ export interface RestRoute {
   procedure: AnyProcedure;
   type: "query" | "mutation" | "subscription";
   meta: RestMeta;
+  /** The registry's entry for `meta.surface`: envelopes, OpenAPI shapes, rate-limit policy. */
+  surface: SurfaceDefinition;
   /** Elysia style: `/api/v1/instances/:id`. */
   routerPath: string;
   /** OpenAPI style: `/api/v1/instances/{id}`. */
@@ -45,6 +48,7 @@ export function collectRestRoutes(router: AnyRouter): RestRoute[] {
     const def = procedure._def as unknown as ProcedureDef;
     const meta = def.meta?.rest;
     if (!meta) continue;
+    const surface = surfaceOf(procedurePath, meta);
     const routerPath = meta.path.replace(/\{(\w+)\}/g, ":$1");
     const key = `${meta.method} ${routerPath}`;
     const clash = seen.get(key);
@@ -58,6 +62,7 @@ export function collectRestRoutes(router: AnyRouter): RestRoute[] {
       procedure,
       type: def.type,
       meta,
+      surface,
       routerPath,
       openapiPath: routerPath.replace(/:(\w+)/g, "{$1}"),
       pathParams: [...routerPath.matchAll(/:(\w+)/g)].map((m) => m[1] as string),
@@ -70,6 +75,18 @@ export function collectRestRoutes(router: AnyRouter): RestRoute[] {
     });
   }
   return routes;
+}
+
+/** The route's surface; start-up fails, naming the procedure, on an unknown one or a path outside its prefixes. */
+function surfaceOf(procedurePath: string, meta: RestMeta): SurfaceDefinition {
+  if (!isSurface(meta.surface)) throw new Error(`REST route of ${procedurePath} names an unknown surface ${JSON.stringify(meta.surface)}`);
+  const surface = surfaceNamed(meta.surface);
+  if (!withinPrefixes(surface, meta.path)) {
+    throw new Error(
+      `REST route of ${procedurePath}: ${meta.method} ${meta.path} is outside the ${surface.name} surface's paths (${surface.prefixes.join(", ")})`,
+    );
+  }
+  return surface;
 }
 
 function mergeInputs(inputs: unknown[]): z.ZodType | undefined {

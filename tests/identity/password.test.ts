@@ -263,7 +263,7 @@ describe("the session cookie on the market surface", () => {
     auth: router(passwordAuthProcedures),
     probe: router({
       whoami: authedProcedure
-        .meta({ access: "user", rest: { method: "POST", path: "/api/fixture-market-whoami", surface: "market", auth: ["bearer", "cookie"] } })
+        .meta({ access: "user", rest: { method: "POST", path: "/api/jobs/fixture-whoami", surface: "market", auth: ["bearer", "cookie"] } })
         .output(z.object({ user_id: z.string() }))
         .mutation(({ ctx }) => ({ user_id: ctx.auth.userId })),
     }),
@@ -278,11 +278,11 @@ describe("the session cookie on the market surface", () => {
     const { response } = await register();
     const { id } = await json(response);
     const cookie = sessionFrom(response);
-    const ok = await market.request("/api/fixture-market-whoami", { method: "POST", headers: { cookie, origin: market.url } });
+    const ok = await market.request("/api/jobs/fixture-whoami", { method: "POST", headers: { cookie, origin: market.url } });
     expect(ok.status).toBe(200);
     expect(await json(ok)).toEqual({ user_id: id });
     await send("POST", "/api/auth/logout", { cookie });
-    const after = await market.request("/api/fixture-market-whoami", { method: "POST", headers: { cookie, origin: market.url } });
+    const after = await market.request("/api/jobs/fixture-whoami", { method: "POST", headers: { cookie, origin: market.url } });
     expect(after.status).toBe(401);
     expect(await json(after)).toEqual({ error: "Authentication required" });
   });

@@ -48,7 +48,7 @@ describe("the secret tap", () => {
 test("a route that echoes an API key into its answer and the log fails the platform's stop", async () => {
   const t = await startTestPlatform({ router: leakyRouter });
   const { headers } = await createUserWithKey(t);
-  expect((await t.request("/api/fixture-leaky", { headers })).status).toBe(200);
+  expect((await t.request("/api/account/fixture-leaky", { headers })).status).toBe(200);
   const stopped = await t.stop().then(
     () => "stopped",
     (error: Error) => error.message,
