@@ -35,11 +35,6 @@ export class ClientCaps {
       if (stream) decrement(this.streams, ip);
     };
   }
-
-  /** Requests in flight and open streams of `ip` (for tests and metrics). */
-  held(ip: string): { requests: number; streams: number } {
-    return { requests: this.requests.get(ip) ?? 0, streams: this.streams.get(ip) ?? 0 };
-  }
 }
 
 function tooMany(message: string): AppError {

@@ -108,11 +108,6 @@ export class ClientGate {
       release();
     });
   }
-
-  /** Requests in flight and open streams of a client address (for tests and metrics). */
-  held(ip: string): { requests: number; streams: number } {
-    return this.caps.held(ip);
-  }
 }
 
 function kindOf(type: string, procedure: AnyProcedure | undefined): Kind {
