@@ -1,6 +1,7 @@
 import { AppError } from "../platform/errors.ts";
 import type { Context, RequestInfo } from "../trpc/context.ts";
 import { toAppError } from "../trpc/errors.ts";
+import { checkIdempotencyDeclaration } from "../trpc/idempotency.ts";
 import { procedureCaller } from "./call-procedure.ts";
 import { readRestInput } from "./input.ts";
 import type { RestRoute } from "./routes.ts";
@@ -20,6 +21,7 @@ export function createRestHandler(route: RestRoute, deps: RestHandlerDeps) {
   const successStatus = meta.status ?? 200;
   const list = meta.list === true;
   const authenticateBeforeBody = route.takesBody && route.body.authenticateFirst;
+  checkIdempotencyDeclaration(procedurePath, route.procedure, meta.method);
   return async function handleRest(
     request: Request,
     params: Record<string, string>,

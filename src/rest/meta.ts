@@ -69,4 +69,10 @@ export interface ProcedureMeta {
    * caller has authenticated.
    */
   maxBodyBytes?: number;
+  /**
+   * Honours an `Idempotency-Key` header (Stripe's semantics, `src/platform/idempotency`); the
+   * procedure also runs `.use(idempotencyKey)` from `src/trpc/idempotency.ts` after its input,
+   * and start-up refuses one without the other, or on a REST method other than POST.
+   */
+  idempotent?: true;
 }
