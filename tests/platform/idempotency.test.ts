@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { idempotencyKeys } from "../../db/schema/index.ts";
+import { claimKey } from "../../src/platform/idempotency/store.ts";
 import { createContextInner } from "../../src/trpc/context.ts";
 import { checkIdempotencyDeclaration, idempotencyKey } from "../../src/trpc/idempotency.ts";
 import { createCallerFactory } from "../../src/trpc/init.ts";
@@ -193,6 +194,42 @@ describe("Idempotency-Key for tRPC callers", () => {
     expect((await json(overRest)).payment).toBe(first.payment);
     await expect(callerFor(headers).caller.idemFixture.pay({ ...input, amount_cents: 1 })).rejects.toThrow("same parameters");
     expect(executions.get(input.label)).toBe(1);
+  });
+  test("over /trpc the header arrives the same way and the replay carries Idempotent-Replayed", async () => {
+    const input = { id: "job_10", label: label("trpc-http"), amount_cents: 500 };
+    const call = () =>
+      t.request("/trpc/idemFixture.pay", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...ada.headers, "idempotency-key": "key-trpc-http" },
+        body: JSON.stringify({ json: input }),
+      });
+    const first = await call();
+    expect(first.status).toBe(200);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    const again = await call();
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    const payment = (res: Record<string, unknown>) => ((res.result as { data: { json: { payment: string } } }).data.json.payment);
+    expect(payment(await json(again))).toBe(payment(await json(first)));
+    expect(executions.get(input.label)).toBe(1);
+  });
+});
+
+describe("the store", () => {
+  const address = (key: string) => ({ scope: ada.user.id, route: "store.test", key });
+
+  test("of many simultaneous first requests with one key exactly one runs; the others are told it is in flight", async () => {
+    const claims = await Promise.all(Array.from({ length: 6 }, () => claimKey(t.platform.services.db, address("race"), "h1")));
+    expect(claims.filter((c) => c.kind === "claimed").length).toBe(1);
+    expect(claims.filter((c) => c.kind === "in-flight").length).toBe(5);
+  });
+
+  test("a crashed holder's key is taken over after its lease by a retry with the same parameters only", async () => {
+    const db = t.platform.services.db;
+    expect((await claimKey(db, address("crash"), "h1")).kind).toBe("claimed");
+    expect((await claimKey(db, address("crash"), "h1")).kind).toBe("in-flight");
+    await db.update(idempotencyKeys).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(idempotencyKeys.key, "crash"));
+    expect((await claimKey(db, address("crash"), "h2")).kind).toBe("other-parameters");
+    expect((await claimKey(db, address("crash"), "h1")).kind).toBe("claimed");
   });
 });
 
