@@ -9,7 +9,6 @@ import { bodyLimitsByPath, largestBodyBytes } from "./rest/body-limits.ts";
 import { DOCS_HTML, scalarScriptPath } from "./rest/docs.ts";
 import { createRestHandler } from "./rest/handler.ts";
 import { buildOpenApiDocument } from "./rest/openapi.ts";
-import { rateLimitErrors } from "./domains/rate-limits/documented-errors.ts";
 import { ClientGate, type TimeoutControl } from "./rest/client-gate.ts";
 import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
 import { collectRestRoutes } from "./rest/routes.ts";
@@ -40,7 +39,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
   assertAccessDeclared(router);
   const routes = collectRestRoutes(router);
   const openapiJson = JSON.stringify(
-    buildOpenApiDocument(routes, { title: "Agent Cloud API", version: VERSION, serverUrl: config.publicUrl }, rateLimitErrors),
+    buildOpenApiDocument(routes, { title: "Agent Cloud API", version: VERSION, serverUrl: config.publicUrl }),
   );
   const scalarScript = Bun.file(scalarScriptPath());
   const createContext = (info: RequestInfo) => createContextInner(services, info);

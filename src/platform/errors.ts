@@ -46,7 +46,7 @@ export interface ErrorRow {
 
 export const ERROR_TABLE: Record<ErrorCode, ErrorRow> = {
   BAD_REQUEST: { status: 400, trpc: "BAD_REQUEST", slug: "bad_request" },
-  // The hosting surface documents 422 `unprocessable_entity` for validation; its override lives in rest/surfaces.ts.
+  // The hosting surface documents 422 `unprocessable_entity` for validation; its override lives in surfaces/hosting.ts.
   VALIDATION: { status: 400, trpc: "BAD_REQUEST", slug: "validation_failed" },
   UNAUTHENTICATED: { status: 401, trpc: "UNAUTHORIZED", slug: "unauthorized" },
   PAYMENT_REQUIRED: { status: 402, trpc: "PAYMENT_REQUIRED", slug: "payment_required" },

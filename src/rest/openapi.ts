@@ -1,4 +1,5 @@
 import { SURFACE_REGISTRY, type SurfaceDefinition } from "../surfaces/index.ts";
+import { rateLimitErrors } from "../surfaces/rate-limit-errors.ts";
 import type { AuthScheme, ProcedureMeta, RestMeta } from "./meta.ts";
 import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
 
@@ -9,13 +10,11 @@ import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
 export function buildOpenApiDocument(
   routes: RestRoute[],
   info: { title: string; version: string; serverUrl?: string },
-  /** Error statuses a route gets from policies outside its procedure (the surfaces' rate limits). */
-  policyErrors: (meta: RestMeta) => Readonly<Record<number, string>> = () => ({}),
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const operations = (paths[route.openapiPath] ??= {});
-    operations[route.meta.method.toLowerCase()] = operationFor(route, policyErrors(route.meta));
+    operations[route.meta.method.toLowerCase()] = operationFor(route, rateLimitErrors(route.surface, route.meta.path));
   }
   return {
     openapi: "3.1.0",

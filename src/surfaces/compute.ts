@@ -1,4 +1,5 @@
 import type { RateLimitRule, ViolationRule } from "../platform/rate-limit/types.ts";
+import { endpointLimitOf } from "./endpoint-limits.ts";
 import { HOUR, MINUTE } from "./limit-rules.ts";
 import { PLAIN_ERROR_SCHEMA, plainSuccessSchema, renderPlainError, renderPlainSuccess } from "./plain-envelope.ts";
 import type { SurfaceDefinition } from "./types.ts";
@@ -49,3 +50,6 @@ export const compute = {
     autoBan: AUTO_BAN,
   },
 } as const satisfies SurfaceDefinition;
+
+/** What the compute policy does for one route template (`/credentials/{token_id}` → `/credentials/:tokenId`'s rule). */
+export const computeRouteFor = (template: string) => endpointLimitOf(compute.rateLimit, template);

@@ -1,7 +1,7 @@
 import { AppError } from "../platform/errors.ts";
-import { applySurfaceRateLimit } from "../domains/rate-limits/surface-policy.ts";
 import { baseProcedure, middleware } from "./init.ts";
 import { rejectUnwantedText } from "./input-hygiene.ts";
+import { applySurfaceRateLimit } from "./surface-rate-limit.ts";
 
 /**
  * The procedure chain: public → authed → admin. Each surface's rate-limit policy runs first

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { queryAudit } from "../../src/domains/audit/service.ts";
-import { computeRouteFor } from "../../src/domains/rate-limits/compute-routes.ts";
-import { AUTO_BAN, COMPUTE_LIMITS } from "../../src/domains/rate-limits/limits.ts";
+import { AUTO_BAN, COMPUTE_LIMITS, computeRouteFor } from "../../src/surfaces/compute.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { banList, computeFixtureRouter, freshIp, fromIp } from "../support/identity-helpers.ts";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createClient } from "../../client/index.ts";
 import { z } from "zod";
-import { HOSTING_LIMIT } from "../../src/domains/rate-limits/limits.ts";
+import { HOSTING_LIMIT } from "../../src/surfaces/hosting.ts";
 import { appRouter } from "../../src/router.ts";
 import { router } from "../../src/trpc/init.ts";
 import { authedProcedure } from "../../src/trpc/procedures.ts";

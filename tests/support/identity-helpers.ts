@@ -2,7 +2,7 @@ import { expect } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { z } from "zod";
 import { signupThrottleKeys } from "../../src/domains/magic-link/throttle.ts";
-import { banKey } from "../../src/domains/rate-limits/keys.ts";
+import { banKey } from "../../src/platform/rate-limit/keys.ts";
 import { appRouter } from "../../src/router.ts";
 import { router } from "../../src/trpc/init.ts";
 import { publicProcedure } from "../../src/trpc/procedures.ts";

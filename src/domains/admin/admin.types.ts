@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { USER_ROLES } from "../../../db/schema/index.ts";
-import { DEFAULT_BAN_MINUTES, MAX_BAN_MINUTES } from "../rate-limits/limits.ts";
+import { DEFAULT_BAN_MINUTES, MAX_BAN_MINUTES } from "../../surfaces/compute.ts";
 
 const ZIp = z.union([z.ipv4(), z.ipv6()]);
 

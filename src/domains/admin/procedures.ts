@@ -1,7 +1,7 @@
 import type { Context } from "../../trpc/context.ts";
 import { adminProcedure } from "../../trpc/procedures.ts";
 import { listIpBans } from "../rate-limits/bans.ts";
-import { canonicalIp } from "../rate-limits/keys.ts";
+import { canonicalIp } from "../../platform/rate-limit/keys.ts";
 import {
   ZAuditPage,
   ZAuditQuery,

@@ -1,7 +1,7 @@
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
-import { canonicalIp } from "../rate-limits/keys.ts";
+import { canonicalIp } from "../../platform/rate-limit/keys.ts";
 
 /**
  * Without a mailer, a sign-in link can reach a developer only through the response. That is allowed

@@ -1,6 +1,6 @@
 import { AppError } from "../../platform/errors.ts";
 import type { RateLimiter, RateLimitRule } from "../../platform/rate-limit/index.ts";
-import { canonicalIp } from "../rate-limits/keys.ts";
+import { canonicalIp } from "../../platform/rate-limit/keys.ts";
 
 const HOUR = 3_600_000;
 /**

@@ -1,8 +1,8 @@
 import type { RateLimiter } from "../../platform/rate-limit/types.ts";
-import { BAN_KEY_PREFIX, banKey, canonicalIp, computeBucket } from "./keys.ts";
-import { COMPUTE_LIMITS } from "./limits.ts";
+import { BAN_KEY_PREFIX, banKey, canonicalIp, endpointBucket } from "../../platform/rate-limit/keys.ts";
+import { compute, COMPUTE_LIMITS } from "../../surfaces/compute.ts";
 
-/** Compute-surface IP bans, as admins see them. Automatic bans come from compute.ts. */
+/** Compute-surface IP bans, as admins see them. Automatic bans come from platform/rate-limit/per-ip-endpoint.ts. */
 export interface IpBan {
   ip: string;
   until: Date;
@@ -31,7 +31,7 @@ export async function unbanIp(limiter: RateLimiter, rawIp: string): Promise<{ ip
   await Promise.all(
     Object.entries(COMPUTE_LIMITS)
       .filter(([, rule]) => rule !== null)
-      .map(([pattern]) => limiter.reset(computeBucket(pattern, ip))),
+      .map(([pattern]) => limiter.reset(endpointBucket(compute.name, pattern, ip))),
   );
   return { ip, wasBanned };
 }

@@ -1,5 +1,5 @@
 import type { Services } from "../../platform/services.ts";
-import { canonicalIp } from "../rate-limits/keys.ts";
+import { canonicalIp } from "../../platform/rate-limit/keys.ts";
 import { admitSession } from "./admission.ts";
 import { ALLOCATE_QUEUE } from "./allocate.ts";
 import { streamSessionEvents, type SessionEvent } from "./events.ts";

@@ -1,4 +1,4 @@
-import type { RateLimitResult } from "../../platform/rate-limit/types.ts";
+import type { RateLimitResult } from "./types.ts";
 
 export function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
   return {

@@ -1,22 +1,22 @@
-import type { Principal } from "../../platform/principal.ts";
+import type { Principal } from "../principal.ts";
 
 /**
  * Limiter keys. Counters and bans are per key, so every bucket gets its own namespace here and
- * nowhere else.
+ * nowhere else. `scope` is the surface whose policy counts (`hosting:key:…`, `compute:/tiers:…`).
  */
-export function hostingBucket(principal: Principal | null, ip: string): string {
-  if (!principal) return `hosting:ip:${ip}`;
+export function credentialBucket(scope: string, principal: Principal | null, ip: string): string {
+  if (!principal) return `${scope}:ip:${ip}`;
   // API keys as documented; other credentials per user, so refreshing a token buys no budget.
-  return principal.method === "api_key" ? `hosting:key:${principal.credentialId}` : `hosting:user:${principal.userId}`;
+  return principal.method === "api_key" ? `${scope}:key:${principal.credentialId}` : `${scope}:user:${principal.userId}`;
 }
 
-export function computeBucket(pattern: string, ip: string): string {
-  return `compute:${pattern}:${ip}`;
+export function endpointBucket(scope: string, pattern: string, ip: string): string {
+  return `${scope}:${pattern}:${ip}`;
 }
 
 /** An authenticated admin's own budget on the admin routes. */
-export function computeAdminBucket(pattern: string, userId: string): string {
-  return `compute:${pattern}:user:${userId}`;
+export function endpointAdminBucket(scope: string, pattern: string, userId: string): string {
+  return `${scope}:${pattern}:user:${userId}`;
 }
 
 /** Violations and bans are per IP, whichever endpoint was abused. */
