@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { desc, eq, inArray, sql } from "drizzle-orm";
-import { encodeCursor } from "../../src/platform/paging/index.ts";
+import { integer, pgTable } from "drizzle-orm/pg-core";
+import { timestamptz } from "../../db/schema/columns.ts";
+import { AppError } from "../../src/platform/errors.ts";
+import { decodeCursor, encodeCursor, pageByCursor, type CursorPosition } from "../../src/platform/paging/index.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { createFixtureNotes, fixtureNotes, pagingFixtureRouter } from "./fixtures/paging-router.ts";
 
@@ -142,3 +145,39 @@ describe("numbered pages (hosting form: { data, pagination })", () => {
     }
   });
 });
+
+describe("integer ids and the document", () => {
+  const counters = pgTable("fixture_counters", { id: integer("id").primaryKey(), createdAt: timestamptz("created_at").notNull() });
+
+  test("a keyset over an integer id pages with numeric cursors; a text id in its cursor is a validation error", async () => {
+    const db = t.platform.services.db;
+    await db.execute(sql`create table if not exists fixture_counters (id integer primary key, created_at timestamptz not null)`);
+    await db.insert(counters).values(Array.from({ length: 9 }, (_, n) => ({ id: n + 1, createdAt: new Date(Date.parse("2026-01-01T00:00:00Z") + (n % 2)) })));
+    const query = { table: counters, createdAt: counters.createdAt, id: counters.id };
+    const seen: number[] = [];
+    let after: CursorPosition | undefined;
+    for (let n = 0; n < 5; n++) {
+      const page = await pageByCursor(db, query, { limit: 2, after });
+      seen.push(...page.items.map((row) => row.id));
+      if (!page.nextCursor) break;
+      after = decodeCursor(page.nextCursor);
+      expect(typeof after?.id).toBe("number");
+    }
+    expect(seen).toEqual([8, 6, 4, 2, 9, 7, 5, 3, 1]);
+    const textId = { createdAt: "2026-01-01T00:00:00.000000Z", id: "7" };
+    const failure = await pageByCursor(db, query, { limit: 2, after: textId }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AppError);
+    expect((failure as AppError).code).toBe("VALIDATION");
+  });
+
+  test("/openapi.json documents the paging query parameters with their bounds", async () => {
+    const doc = await json<{ paths: Record<string, Record<string, { parameters?: Array<{ name: string; schema: Record<string, unknown> }> }>> }>(await t.request("/openapi.json"));
+    const cursorParams = doc.paths["/api/jobs/fixture-notes"]?.get?.parameters ?? [];
+    expect(cursorParams.find((p) => p.name === "limit")?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 25 });
+    expect(cursorParams.find((p) => p.name === "cursor")?.schema).toMatchObject({ type: "string", maxLength: 512 });
+    const pageParams = doc.paths["/api/v1/fixture-notes"]?.get?.parameters ?? [];
+    expect(pageParams.find((p) => p.name === "per_page")?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 25 });
+    expect(pageParams.find((p) => p.name === "page")?.schema).toMatchObject({ type: "integer", minimum: 1, default: 1 });
+  });
+});
+
