@@ -6,7 +6,7 @@
  */
 import { openDatabase } from "../db/connection.ts";
 import { databaseTarget } from "../db/target.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/index.ts";
 import { checkHealth } from "../src/domains/health/service.ts";
 import { holdLifeline, READY_PREFIX } from "./lifeline.ts";
 

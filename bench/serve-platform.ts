@@ -3,7 +3,7 @@
  * `BENCH_PROCEDURES` synthetic REST procedures. Configuration comes from the environment as in
  * production (PORT, HOST, DATA_DIR, DATABASE_URL, LOG_LEVEL). Prints its URL when ready.
  */
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/index.ts";
 import { createLogger } from "../src/platform/logger.ts";
 import { startPlatform } from "../src/start.ts";
 import { holdLifeline, READY_PREFIX } from "./lifeline.ts";

@@ -1,5 +1,5 @@
 /** `bun run db:migrate`: applies migrations to the configured database and exits. */
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/index.ts";
 import { type DataDirLock, DataDirLockedError, lockDataDir } from "../src/platform/data-dir-lock.ts";
 import { makeDataDirPrivate } from "../src/platform/data-dir.ts";
 import { openDatabase } from "./connection.ts";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Config } from "../src/config.ts";
+import type { Config } from "../src/config/index.ts";
 import type { DatabaseTarget } from "./connection.ts";
 
 /** DATABASE_URL set → PostgreSQL; otherwise PGlite persisted under DATA_DIR/pglite. */

@@ -1,5 +1,5 @@
 /** Entry: configuration → platform → listener; SIGTERM/SIGINT shut down gracefully. */
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig } from "./config/index.ts";
 import { DataDirLockedError } from "./platform/data-dir-lock.ts";
 import { createLogger } from "./platform/logger.ts";
 import { startPlatform } from "./start.ts";

@@ -1,6 +1,6 @@
 import type { AnyRouter } from "@trpc/server";
 import { createApp } from "./app.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/index.ts";
 import type { DatabaseHandle } from "../db/connection.ts";
 import { startDomainWorkers } from "./domains/workers.ts";
 import { createServices } from "./platform/create-services.ts";

@@ -1,4 +1,4 @@
-import type { Config } from "../config.ts";
+import type { Config } from "../config/index.ts";
 import { StreamSlots } from "./stream-slots.ts";
 import { openDatabase, type DatabaseHandle } from "../../db/connection.ts";
 import { migrateDatabase } from "../../db/migrate.ts";

@@ -1,4 +1,4 @@
-import type { Config } from "../config.ts";
+import type { Config } from "../config/index.ts";
 import type { ContainerDriver } from "../../drivers/container/types.ts";
 import type { DeviceDriver } from "../../drivers/device/types.ts";
 import type { DatabaseHandle, Db } from "../../db/connection.ts";

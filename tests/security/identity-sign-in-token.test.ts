@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { magicTokens } from "../../db/schema/index.ts";
-import { ConfigError, loadConfig } from "../../src/config.ts";
+import { ConfigError, loadConfig } from "../../src/config/index.ts";
 import { mayReturnSignInToken } from "../../src/domains/magic-link/dev-token-return.ts";
 import { isLogMailer } from "../../src/platform/mail/index.ts";
 import { uniqueEmail } from "../support/factories.ts";

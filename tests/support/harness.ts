@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AnyRouter } from "@trpc/server";
 import { createClient } from "../../client/index.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/index.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { startPlatform, type RunningPlatform } from "../../src/start.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";

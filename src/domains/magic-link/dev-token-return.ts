@@ -1,4 +1,4 @@
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/index.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
 import { canonicalIp } from "../../platform/rate-limit/keys.ts";
@@ -6,7 +6,7 @@ import { canonicalIp } from "../../platform/rate-limit/keys.ts";
 /**
  * Without a mailer, a sign-in link can reach a developer only through the response. That is allowed
  * outside production and only to a caller on this machine: anyone else who may ask for a link to
- * any address would sign in as its owner. Production refuses to start without SMTP_URL (config.ts);
+ * any address would sign in as its owner. Production refuses to start without SMTP_URL (config/rules.ts);
  * the environment is checked here as well so the rule holds on its own.
  */
 export function mayReturnSignInToken(input: { env: Config["env"]; mailerKind: Mailer["kind"]; ip: string }): boolean {

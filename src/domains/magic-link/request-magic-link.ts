@@ -4,7 +4,7 @@ import type { Logger } from "../../platform/logger.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { hashToken, randomToken } from "../../platform/tokens.ts";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/index.ts";
 import { recordAudit } from "../audit/service.ts";
 import { findUserByEmail, normalizeEmail } from "../identity/users.ts";
 import { mayReturnSignInToken } from "./dev-token-return.ts";

@@ -1,4 +1,4 @@
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/index.ts";
 import { AppError } from "../../platform/errors.ts";
 import { genericOidcProvider } from "./generic.ts";
 import { gitHubProvider } from "./github.ts";

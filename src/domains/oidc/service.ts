@@ -1,6 +1,6 @@
 import { generateCodeVerifier, generateState } from "arctic";
 import type { DbOrTx } from "../../../db/connection.ts";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/index.ts";
 import { recordAudit } from "../audit/service.ts";
 import { AppError, isAppError } from "../../platform/errors.ts";
 import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";

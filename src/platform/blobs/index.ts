@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/index.ts";
 import { createLocalBlobStore } from "./local.ts";
 import { createS3BlobStore } from "./s3.ts";
 import type { BlobStore } from "./types.ts";
