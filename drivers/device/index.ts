@@ -1,21 +1,21 @@
-/** Device drivers (see types.ts): one factory, chosen from configuration. */
+/** The device driver kind (see types.ts): the one factory, and what callers may name. */
 import { createRedroidDriver } from "./redroid.ts";
-import type { DeviceDriver } from "./types.ts";
+import { createSimulatedDeviceDriver } from "./simulated.ts";
+import type { DeviceDriverConfig, DeviceDriverDeps } from "./device-container.ts";
+import type { DeviceDriver, DeviceDriverKind } from "./types.ts";
 
-export type DeviceDriverConfig = { kind: "redroid"; image?: string };
+export type * from "./types.ts";
+export type { DeviceDriverConfig, DeviceDriverDeps } from "./device-container.ts";
+export { DeviceStartError } from "./errors.ts";
+export { AdbAuthError, AdbCommandError, AdbConnectError, AdbError, AdbTimeoutError } from "./adb/errors.ts";
 
-export function createDeviceDriver(config: DeviceDriverConfig = { kind: "redroid" }): DeviceDriver {
-  switch (config.kind) {
+/** The one place that chooses a device driver: the simulator engine runs nothing, so its devices are simulated too. */
+export function createDeviceDriver(config: DeviceDriverConfig, deps: DeviceDriverDeps): DeviceDriver {
+  const kind: DeviceDriverKind = deps.containers.kind === "simulator" ? "simulated" : "redroid";
+  switch (kind) {
     case "redroid":
-      return createRedroidDriver(config.image === undefined ? {} : { image: config.image });
+      return createRedroidDriver(config, deps);
+    case "simulated":
+      return createSimulatedDeviceDriver(config, deps);
   }
 }
-
-export * from "./adb/index.ts";
-export { dockerCreateRequest, fromDockerInspect } from "./docker-api.ts";
-export type { DeviceContainerState, DockerContainerCreateBody, DockerCreateRequest, DockerInspectSubset } from "./docker-api.ts";
-export { adbEndpointOf, DeviceProvisionError, provisionDevice } from "./provision.ts";
-export type { DeviceContainerRuntime, ProvisionedDevice, ProvisionOptions } from "./provision.ts";
-export { createRedroidDriver } from "./redroid.ts";
-export * from "./redroid-spec.ts";
-export type * from "./types.ts";

@@ -4,8 +4,8 @@
  * redroid_width/height/dpi/fps (display), redroid_gpu_mode (guest = software rendering,
  * host = GPU, auto), use_memfd (memfd instead of the ashmem module, which newer kernels lack).
  */
-import { dockerCreateRequest, type DockerCreateRequest } from "./docker-api.ts";
-import type { DeviceContainerSpec, DeviceDisplay, DeviceSessionParams, GpuMode } from "./types.ts";
+import type { ContainerSpec } from "../container/types.ts";
+import type { DeviceDisplay, DeviceSessionParams, GpuMode } from "./types.ts";
 
 export const REDROID_DEFAULT_IMAGE = "redroid/redroid:14.0.0-latest";
 export const REDROID_ADB_PORT = 5555;
@@ -38,7 +38,15 @@ export function deviceDataVolumeName(sessionId: string): string {
   return `agent-cloud-device-${sessionId}-data`;
 }
 
-export function redroidContainerSpec(params: DeviceSessionParams): DeviceContainerSpec {
+/** Deployment-wide settings of the device containers. */
+export interface RedroidSpecOptions {
+  /** Default `redroid/redroid:14.0.0-latest`. */
+  image?: string;
+  /** DEVICE_POOL: deployments sharing an engine each reconcile only their own pool. */
+  pool: string;
+}
+
+export function redroidContainerSpec(params: DeviceSessionParams, options: RedroidSpecOptions): ContainerSpec {
   if (!NAME_SAFE.test(params.sessionId)) throw new RangeError(`session id ${JSON.stringify(params.sessionId)} cannot name a container`);
   if (params.ownerId.trim() === "") throw new RangeError("owner id is empty");
 
@@ -54,15 +62,15 @@ export function redroidContainerSpec(params: DeviceSessionParams): DeviceContain
     [DEVICE_LABELS.session]: params.sessionId,
     [DEVICE_LABELS.role]: "device",
     [DEVICE_LABELS.owner]: params.ownerId,
+    [DEVICE_LABELS.pool]: options.pool,
   };
-  const network = params.network ?? { kind: "loopback" };
   const resources = params.resources;
   if (resources?.memoryBytes !== undefined) integerIn("memory bytes", resources.memoryBytes, 512 * 1024 * 1024, Number.MAX_SAFE_INTEGER);
   if (resources?.nanoCpus !== undefined) integerIn("nano CPUs", resources.nanoCpus, 100_000_000, Number.MAX_SAFE_INTEGER);
 
   return {
     name: deviceContainerName(params.sessionId),
-    image: params.image ?? REDROID_DEFAULT_IMAGE,
+    image: options.image ?? REDROID_DEFAULT_IMAGE,
     cmd: [
       `androidboot.redroid_width=${width}`,
       `androidboot.redroid_height=${height}`,
@@ -75,14 +83,12 @@ export function redroidContainerSpec(params: DeviceSessionParams): DeviceContain
     labels,
     // redroid mounts binderfs and sets up its own init, which needs a privileged container.
     privileged: true,
-    volumes: [{ name: deviceDataVolumeName(params.sessionId), target: "/data", labels }],
-    ports: network.kind === "loopback" ? [{ containerPort: REDROID_ADB_PORT, protocol: "tcp", hostIp: "127.0.0.1", hostPort: 0 }] : [],
-    ...(network.kind === "private" && { network: network.name }),
-    ...(resources && { resources }),
+    // Android brings its own init.
+    init: false,
+    mounts: [{ type: "volume", source: deviceDataVolumeName(params.sessionId), target: "/data" }],
+    // ADB on loopback only, at a port the engine picks (read back with inspect).
+    publish: [{ containerPort: REDROID_ADB_PORT, protocol: "tcp", hostIp: "127.0.0.1" }],
+    ...(resources?.memoryBytes ? { memoryBytes: resources.memoryBytes } : {}),
+    ...(resources?.nanoCpus ? { cpus: resources.nanoCpus / 1e9 } : {}),
   };
-}
-
-/** The exact `POST /containers/create` request for a session's redroid container. */
-export function redroidCreateRequest(params: DeviceSessionParams): DockerCreateRequest {
-  return dockerCreateRequest(redroidContainerSpec(params), [REDROID_ADB_PORT]);
 }

@@ -1,13 +1,10 @@
 import { connectAdb } from "./adb/connect.ts";
-import { REDROID_ADB_PORT, redroidContainerSpec } from "./redroid-spec.ts";
+import { ADB_KEYS } from "./adb/key.ts";
+import { adbEndpoint, deviceContainers, type DeviceDriverConfig, type DeviceDriverDeps } from "./device-container.ts";
 import type { DeviceDriver } from "./types.ts";
 
-/** Android in a redroid container, driven over ADB/TCP with the platform's key. */
-export function createRedroidDriver(defaults: { image?: string } = {}): DeviceDriver {
-  return {
-    kind: "redroid",
-    adbPort: REDROID_ADB_PORT,
-    containerSpec: (session) => redroidContainerSpec({ ...session, image: session.image ?? defaults.image }),
-    connect: (endpoint, key, options) => connectAdb(endpoint, key, options),
-  };
+/** Android in a redroid container on the container driver, driven over ADB/TCP with the platform's key. */
+export function createRedroidDriver(config: DeviceDriverConfig, deps: DeviceDriverDeps): DeviceDriver {
+  const connect: DeviceDriver["connect"] = (adbAddress, key, options) => connectAdb(adbEndpoint(adbAddress), key, options);
+  return { kind: "redroid", keys: ADB_KEYS, connect, ...deviceContainers(config, deps, connect) };
 }

@@ -1,5 +1,7 @@
+import { ADB_KEYS } from "./adb/key.ts";
+import { deviceContainers, type DeviceDriverConfig, type DeviceDriverDeps } from "./device-container.ts";
 import { makePng } from "./png.ts";
-import { REDROID_ADB_PORT, REDROID_DEFAULT_DISPLAY, redroidContainerSpec } from "./redroid-spec.ts";
+import { REDROID_DEFAULT_DISPLAY } from "./redroid-spec.ts";
 import type { AndroidDevice, DeviceDriver, ShellResult } from "./types.ts";
 
 const SIMULATED_PROPS: Readonly<Record<string, string>> = {
@@ -14,13 +16,9 @@ const SIMULATED_PROPS: Readonly<Record<string, string>> = {
  * The device boots at once, keeps pushed files in memory, answers `echo` and `getprop`, returns a
  * gradient PNG as its screen, and accepts taps, text and installs without doing anything.
  */
-export function createSimulatedDeviceDriver(defaults: { image?: string } = {}): DeviceDriver {
-  return {
-    kind: "simulated",
-    adbPort: REDROID_ADB_PORT,
-    containerSpec: (session) => redroidContainerSpec({ ...session, image: session.image ?? defaults.image }),
-    connect: async (endpoint) => new SimulatedDevice(`${endpoint.host}:${endpoint.port}`),
-  };
+export function createSimulatedDeviceDriver(config: DeviceDriverConfig, deps: DeviceDriverDeps): DeviceDriver {
+  const connect: DeviceDriver["connect"] = async (adbAddress) => new SimulatedDevice(adbAddress);
+  return { kind: "simulated", keys: ADB_KEYS, connect, ...deviceContainers(config, deps, connect) };
 }
 
 class SimulatedDevice implements AndroidDevice {

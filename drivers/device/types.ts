@@ -1,17 +1,20 @@
 /**
- * Device drivers: the Android phone behind a cloud Android session.
+ * Device driver: the Android phone behind a cloud Android session.
  *
- * A DeviceDriver knows two things about one kind of Android runtime: the container it runs in
- * (a neutral `DeviceContainerSpec` that the container driver creates; `dockerCreateRequest` in
- * docker-create.ts shows the exact Docker Engine body) and how to drive it once it runs (ADB over
- * TCP, `AndroidDevice`). `provisionDevice` in provision.ts joins them with a container runtime:
- * create from spec -> start -> read the published ADB port -> connect -> wait for boot.
+ * A device driver runs one kind of Android runtime on the container driver (it builds the
+ * container spec, redroid-spec.ts, and creates, starts and inspects it through `ContainerDriver`)
+ * and drives the phone once it runs (ADB over TCP, `AndroidDevice`). The sessions domain calls
+ * only this interface: it never sees the spec, the labels or ADB's key format.
  *
- * Implementations:
- *  - redroid.ts `createRedroidDriver()`: Android in a privileged redroid container. Needs binder
- *    (and memfd) in the host kernel, so it runs on container hosts prepared for it, never here.
- * Tests stand in for the Android side with tests/fixtures/adb-device, a device that speaks the
- * ADB wire protocol over TCP (these machines have no binder, so redroid itself cannot boot).
+ * Implementations (chosen only by `createDeviceDriver` in index.ts):
+ *  - redroid.ts `createRedroidDriver`: Android in a privileged redroid container, reached over
+ *    ADB with the platform's key. Used whenever the container driver is a real engine ("docker").
+ *    redroid needs binder (and memfd) in the host kernel; where it is missing, tests run the
+ *    fixture ADB device (tests/fixtures/adb-device) in a container made from the same spec.
+ *  - simulated.ts `createSimulatedDeviceDriver`: the same container on the simulator engine, and an
+ *    in-memory phone in place of ADB. Used when the container driver is the simulator (nothing runs).
+ * Errors: `DeviceStartError` (errors.ts) and the ADB errors (adb/errors.ts) are the driver's own;
+ * the container driver's `ContainerError` passes through. Imports nothing of src/.
  */
 import type {
   AdbConnectOptions,
@@ -38,48 +41,24 @@ export interface DeviceDisplay {
 export interface DeviceSessionParams {
   sessionId: string;
   ownerId: string;
-  /** Container image. Default `redroid/redroid:14.0.0-latest`. */
-  image?: string;
   display?: Partial<DeviceDisplay>;
   /** `guest` = software rendering (works anywhere), `host` = the host GPU, `auto` = detect. Default `guest`. */
   gpuMode?: GpuMode;
-  /**
-   * Where ADB is reachable. `loopback` (default) publishes 5555/tcp on 127.0.0.1 with a random host
-   * port; `private` publishes nothing and attaches the container to a named network, where the
-   * platform reaches it at its address on that network.
-   */
-  network?: { kind: "loopback" } | { kind: "private"; name: string };
   resources?: { memoryBytes?: number; nanoCpus?: number };
 }
 
-export interface DeviceVolume {
-  /** A named volume (created on first use), owned by the session. */
-  name: string;
-  target: string;
-  labels: Readonly<Record<string, string>>;
+/** A session's device container: created, not yet started. */
+export interface DeviceContainer {
+  containerId: string;
+  /** The named volume holding the device's /data (the agent's workspace). */
+  volumeName: string;
 }
 
-export interface DevicePort {
-  containerPort: number;
-  protocol: "tcp";
-  hostIp: string;
-  /** 0 = let the engine pick a free port. */
-  hostPort: number;
-}
-
-/** A container described in engine-neutral terms (what the container driver's create takes). */
-export interface DeviceContainerSpec {
-  name: string;
-  image: string;
-  cmd: readonly string[];
-  env: Readonly<Record<string, string>>;
-  labels: Readonly<Record<string, string>>;
-  privileged: boolean;
-  volumes: readonly DeviceVolume[];
-  ports: readonly DevicePort[];
-  /** Named network to attach to instead of the default bridge. */
-  network?: string;
-  resources?: { memoryBytes?: number; nanoCpus?: number };
+/** The platform's ADB key (PKCS#8 bytes) made, stored as text and read back. */
+export interface DeviceKeys {
+  generate(): Promise<Uint8Array>;
+  serialize(key: Uint8Array): string;
+  parse(text: string): Uint8Array;
 }
 
 /** A connected, authenticated Android device. */
@@ -103,11 +82,35 @@ export interface AndroidDevice {
   close(): Promise<void>;
 }
 
+export type DeviceDriverKind = "redroid" | "simulated";
+
 export interface DeviceDriver {
-  readonly kind: "redroid" | "simulated";
-  /** The container port ADB listens on. */
-  readonly adbPort: number;
-  containerSpec(session: DeviceSessionParams): DeviceContainerSpec;
+  readonly kind: DeviceDriverKind;
+  /** Labels every device container and volume of this driver's pool carries (the reconciler lists by them). */
+  readonly poolLabels: Readonly<Record<string, string>>;
+  /** The session a device container or volume belongs to, read from its labels. */
+  sessionOf(labels: Readonly<Record<string, string>>): string | undefined;
+  /** The name of a session's data volume, whether or not it exists. */
+  dataVolumeName(sessionId: string): string;
+  readonly keys: DeviceKeys;
+
+  /**
+   * The session's data volume, its image (pulled when absent) and its container, not started.
+   * Idempotent: a container the session already has is reused.
+   */
+  create(session: DeviceSessionParams): Promise<DeviceContainer>;
+  /** Starts the container (no-op when running) and returns where ADB answers, `host:port`. */
+  start(containerId: string): Promise<{ adbAddress: string }>;
+  /**
+   * Connects to a device whose container was just started: while adbd is not listening yet and the
+   * container still runs, tries again until `timeoutMs`. DeviceStartError when the container stops.
+   */
+  connectStarting(
+    containerId: string,
+    adbAddress: string,
+    key: Uint8Array,
+    options: { timeoutMs: number; signal?: AbortSignal; pollMs?: number },
+  ): Promise<AndroidDevice>;
   /** Connects and authenticates with the platform's ADB key (PKCS#8 bytes). */
-  connect(endpoint: AdbEndpoint, key: Uint8Array, options?: AdbConnectOptions): Promise<AndroidDevice>;
+  connect(adbAddress: string, key: Uint8Array, options?: AdbConnectOptions): Promise<AndroidDevice>;
 }

@@ -4,8 +4,7 @@ import { openDatabase, type DatabaseHandle } from "../../db/connection.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
 import { databaseTarget } from "../../db/target.ts";
 import { createContainerDriver } from "../../drivers/container/index.ts";
-import { createRedroidDriver } from "../../drivers/device/redroid.ts";
-import { createSimulatedDeviceDriver } from "../../drivers/device/simulated.ts";
+import { createDeviceDriver } from "../../drivers/device/index.ts";
 import { createBlobStore } from "./blobs/index.ts";
 import { createEventBus } from "./events/index.ts";
 import { createInvalidatingCache } from "./invalidating-cache.ts";
@@ -76,8 +75,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     blobs,
     mailer,
     containers,
-    // The simulator engine runs nothing, so its devices are simulated too.
-    devices: containers.kind === "simulator" ? createSimulatedDeviceDriver({ image: config.devices.image }) : createRedroidDriver({ image: config.devices.image }),
+    devices: createDeviceDriver({ image: config.devices.image, pool: config.devices.pool }, { containers }),
     signingSecret,
     baseUrl: () => config.publicUrl ?? options.baseUrl(),
     principalCache,

@@ -1,14 +1,13 @@
 /**
- * create -> start -> published port -> connect -> boot, with a stand-in container runtime whose
- * "container" is the fixture ADB device on a loopback port.
+ * create -> start -> published port -> connect -> boot, through the redroid driver on a container
+ * engine (the simulator, which runs nothing) whose "container" is the fixture ADB device, started
+ * on the port the engine published.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createServer } from "node:net";
+import { SimulatorContainerDriver } from "../../drivers/container/simulator.ts";
 import { AdbAuthError, adbPublicKey, generateAdbKey } from "../../drivers/device/adb/index.ts";
-import type { DeviceContainerState } from "../../drivers/device/docker-api.ts";
-import { DeviceProvisionError, provisionDevice, type DeviceContainerRuntime } from "../../drivers/device/provision.ts";
+import { DeviceStartError } from "../../drivers/device/errors.ts";
 import { createRedroidDriver } from "../../drivers/device/redroid.ts";
-import type { AndroidDevice, DeviceContainerSpec } from "../../drivers/device/types.ts";
 import { startAdbDeviceFixture, type AdbDeviceFixture, type AdbDeviceFixtureOptions } from "../fixtures/adb-device/device.ts";
 
 let key: Uint8Array;
@@ -22,96 +21,58 @@ afterAll(async () => {
   await Promise.all(cleanups.map((cleanup) => cleanup().catch(() => undefined)));
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address ? address.port : 0;
-}
-
-/** A runtime whose container publishes ADB on `port`; adbd comes up `adbdDelayMs` after start. */
-function fakeRuntime(port: number, device: AdbDeviceFixtureOptions, adbdDelayMs = 0) {
-  const created: DeviceContainerSpec[] = [];
-  const removed: string[] = [];
+/** Creates and starts a session's device; its adbd (the fixture) comes up `adbdDelayMs` after the start. */
+async function startDevice(sessionId: string, device: AdbDeviceFixtureOptions, adbdDelayMs = 0) {
+  const containers = new SimulatorContainerDriver();
+  const driver = createRedroidDriver({ image: "redroid/redroid:14.0.0-latest", pool: "test" }, { containers });
+  const { containerId } = await driver.create({ sessionId, ownerId: "usr_1", display: { width: 540, height: 960 } });
+  const { adbAddress } = await driver.start(containerId);
   let fixture: AdbDeviceFixture | undefined;
-  let running = false;
-  let booting: ReturnType<typeof setTimeout> | undefined;
-  const runtime: DeviceContainerRuntime = {
-    create: async (spec) => {
-      created.push(spec);
-      return { id: `ctr_${created.length}` };
-    },
-    start: async () => {
-      running = true;
-      booting = setTimeout(async () => {
-        fixture = await startAdbDeviceFixture({ ...device, port });
-        cleanups.push(() => fixture?.close() ?? Promise.resolve());
-      }, adbdDelayMs);
-    },
-    inspect: async (): Promise<DeviceContainerState> => ({
-      running,
-      ports: [{ containerPort: 5555, protocol: "tcp", hostIp: "127.0.0.1", hostPort: port }],
-      networks: {},
-    }),
-    remove: async (id) => {
-      removed.push(id);
-      running = false;
-      clearTimeout(booting);
-      await fixture?.close();
-    },
-  };
-  return { runtime, created, removed, stop: () => (running = false), fixture: () => fixture };
+  const booting = setTimeout(async () => {
+    fixture = await startAdbDeviceFixture({ ...device, port: Number(adbAddress.slice(adbAddress.lastIndexOf(":") + 1)) });
+  }, adbdDelayMs);
+  cleanups.push(async () => {
+    clearTimeout(booting);
+    await fixture?.close();
+  });
+  return { containers, driver, containerId, adbAddress, fixture: () => fixture };
 }
 
-describe("provisionDevice", () => {
+describe("the redroid driver on a container engine", () => {
   test("waits for adbd, connects with the platform key and for Android to boot", async () => {
-    const port = await freePort();
-    const fake = fakeRuntime(port, { bootDelayMs: 200, auth: { authorizedKeys: [adbPublicKey(key)] } }, 150);
-    const started = await provisionDevice({
-      runtime: fake.runtime,
-      driver: createRedroidDriver(),
-      session: { sessionId: "ses_prov1", ownerId: "usr_1", display: { width: 540, height: 960 } },
-      key,
-      pollMs: 25,
-      bootTimeoutMs: 5_000,
-    });
-    cleanups.push(() => started.device.close());
-    expect(fake.created).toHaveLength(1);
-    expect(fake.created[0]?.name).toBe("agent-cloud-device-ses_prov1");
-    expect(fake.created[0]?.cmd).toContain("androidboot.redroid_width=540");
-    expect(started.endpoint).toEqual({ host: "127.0.0.1", port });
-    expect(fake.fixture()?.state.booted).toBe(true);
-    expect((await started.device.shell("getprop sys.boot_completed")).stdout).toBe("1\n");
-    expect(fake.removed).toEqual([]);
+    const started = await startDevice("ses_prov1", { bootDelayMs: 200, auth: { authorizedKeys: [adbPublicKey(key)] } }, 150);
+    const info = await started.containers.inspect(started.containerId);
+    expect(info.name).toBe("agent-cloud-device-ses_prov1");
+    // The simulator engine runs nothing; its log names the command the container was given.
+    expect(await started.containers.logs(started.containerId)).toContain("androidboot.redroid_width=540");
+    expect(started.adbAddress).toStartWith("127.0.0.1:");
+    const device = await started.driver.connectStarting(started.containerId, started.adbAddress, key, { timeoutMs: 5_000, pollMs: 25 });
+    cleanups.push(() => device.close());
+    await device.waitForBoot({ intervalMs: 25, timeoutMs: 5_000 });
+    expect(started.fixture()?.state.booted).toBe(true);
+    expect((await device.shell("getprop sys.boot_completed")).stdout).toBe("1\n");
   });
 
-  test("a refused key fails at once and removes the container", async () => {
-    const port = await freePort();
-    const fake = fakeRuntime(port, { auth: { authorizedKeys: [], unknownKeys: "reject" } });
-    const attempt = provisionDevice({ runtime: fake.runtime, driver: createRedroidDriver(), session: { sessionId: "ses_prov2", ownerId: "usr_1" }, key, pollMs: 25 });
+  test("a refused key fails at once", async () => {
+    const started = await startDevice("ses_prov2", { auth: { authorizedKeys: [], unknownKeys: "reject" } });
+    const attempt = started.driver.connectStarting(started.containerId, started.adbAddress, key, { timeoutMs: 30_000, pollMs: 25 });
     await expect(attempt).rejects.toBeInstanceOf(AdbAuthError);
-    expect(fake.removed).toEqual(["ctr_1"]);
   });
 
-  test("a container that stops while booting is reported and removed", async () => {
-    const port = await freePort();
-    const fake = fakeRuntime(port, {}, 60_000);
-    const attempt = provisionDevice({ runtime: fake.runtime, driver: createRedroidDriver(), session: { sessionId: "ses_prov3", ownerId: "usr_1" }, key, pollMs: 25 });
-    setTimeout(fake.stop, 100);
-    await expect(attempt).rejects.toBeInstanceOf(DeviceProvisionError);
-    expect(fake.removed).toEqual(["ctr_1"]);
+  test("a container that stops while booting is reported", async () => {
+    const started = await startDevice("ses_prov3", {}, 60_000);
+    const attempt = started.driver.connectStarting(started.containerId, started.adbAddress, key, { timeoutMs: 30_000, pollMs: 25 });
+    setTimeout(() => void started.containers.stop(started.containerId), 100);
+    await expect(attempt).rejects.toBeInstanceOf(DeviceStartError);
   });
 
-  test("Android that never finishes booting hits the budget", async () => {
-    const port = await freePort();
-    const fake = fakeRuntime(port, { bootDelayMs: 60_000, auth: { authorizedKeys: [adbPublicKey(key)] } });
-    let device: AndroidDevice | undefined;
-    const attempt = provisionDevice({ runtime: fake.runtime, driver: createRedroidDriver(), session: { sessionId: "ses_prov4", ownerId: "usr_1" }, key, pollMs: 25, bootTimeoutMs: 400 }).then((d) => {
-      device = d.device;
-    });
-    await expect(attempt).rejects.toThrow(/timed out/);
-    expect(device).toBeUndefined();
-    expect(fake.removed).toEqual(["ctr_1"]);
+  test("adbd that never comes up, or Android that never finishes booting, hits the budget", async () => {
+    const silent = await startDevice("ses_prov4", {}, 60_000);
+    await expect(silent.driver.connectStarting(silent.containerId, silent.adbAddress, key, { timeoutMs: 400, pollMs: 25 })).rejects.toThrow(/timed out/);
+
+    const slow = await startDevice("ses_prov5", { bootDelayMs: 60_000, auth: { authorizedKeys: [adbPublicKey(key)] } });
+    const device = await slow.driver.connectStarting(slow.containerId, slow.adbAddress, key, { timeoutMs: 5_000, pollMs: 25 });
+    cleanups.push(() => device.close());
+    await expect(device.waitForBoot({ intervalMs: 25, timeoutMs: 400 })).rejects.toThrow(/timed out/);
   });
 });

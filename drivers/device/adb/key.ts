@@ -6,6 +6,7 @@
 import { createPrivateKey, generateKeyPair } from "node:crypto";
 import { promisify } from "node:util";
 import { adbGeneratePublicKey, type AdbCredentialStore } from "@yume-chan/adb";
+import type { DeviceKeys } from "../types.ts";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 const PEM_LABEL = "PRIVATE KEY";
@@ -62,3 +63,6 @@ export function singleKeyCredentialStore(pkcs8: Uint8Array, name: string): AdbCr
     },
   };
 }
+
+/** The platform's device identity is an ADB key, whichever driver runs the device. */
+export const ADB_KEYS: DeviceKeys = { generate: generateAdbKey, serialize: serializeAdbKey, parse: parseAdbKey };

@@ -5,8 +5,8 @@ import type { DeviceDriver } from "../../../drivers/device/types.ts";
 import type { Db } from "../../../db/connection.ts";
 import type { EventBus } from "../../platform/events/types.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { toContainerSpec } from "./container-spec.ts";
 import { platformAdbKey } from "./device-key.ts";
+import { engineCall } from "./driver-errors.ts";
 import { appendSessionEvent, type SessionEventType } from "./events.ts";
 import { findSession, STARTING_STATUSES, transition } from "./records.ts";
 
@@ -19,8 +19,6 @@ export interface AllocateDeps {
   devices: DeviceDriver;
   logger: Logger;
   signingSecret: string;
-  image: string;
-  pool: string;
   bootTimeoutMs: number;
   /** Aborts when the job's lease is lost (the caller keeps renewing it while this runs). */
   signal: AbortSignal;
@@ -48,38 +46,22 @@ export async function allocateSession(deps: AllocateDeps, sessionId: string): Pr
   };
 
   if (!(await advance("redroid_starting", {}, { driver: deps.containers.kind }))) return false;
-  const spec = toContainerSpec(deps.devices.containerSpec({ sessionId, ownerId: session.userId, image: deps.image }), deps.pool);
-  for (const mount of spec.mounts ?? []) {
-    if (mount.type === "volume" && mount.source) await deps.containers.createVolume({ name: mount.source, labels: spec.labels });
-  }
-  // The first session on an engine pulls the device image.
-  if (!(await deps.containers.imageExists(spec.image))) await deps.containers.pullImage(spec.image);
-  const existing = await deps.containers.listByLabel({ "agent-cloud.session": sessionId });
-  const containerId = existing[0]?.id ?? (await deps.containers.create(spec)).id;
-  const volumeName = spec.mounts?.find((m) => m.type === "volume")?.source ?? null;
+  // Recorded before the start, so a crash from here on leaves a container the session can name.
+  const { containerId, volumeName } = await engineCall(deps.devices.create({ sessionId, ownerId: session.userId }));
   await deps.db.update(deviceSessions).set({ containerId, volumeName }).where(eq(deviceSessions.id, sessionId));
-  await deps.containers.start(containerId);
-  const info = await deps.containers.inspect(containerId);
-  const adbPort = info.ports.find((p) => p.containerPort === deps.devices.adbPort);
-  if (!adbPort) throw new Error(`container ${containerId} publishes no ADB port ${deps.devices.adbPort}`);
+  const { adbAddress } = await engineCall(deps.devices.start(containerId));
 
-  if (!(await advance("adb_handshake", { adbAddress: adbPort.address }, { adb_address: adbPort.address }))) return false;
-  const key = await platformAdbKey(deps.db, deps.signingSecret);
-  const [host, port] = splitAddress(adbPort.address);
-  const device = await deps.devices.connect({ host, port }, key, { timeoutMs: 15_000, signal: deps.signal });
+  if (!(await advance("adb_handshake", { adbAddress }, { adb_address: adbAddress }))) return false;
+  const key = await platformAdbKey(deps.db, deps.signingSecret, deps.devices.keys);
+  const device = await engineCall(deps.devices.connectStarting(containerId, adbAddress, key, { timeoutMs: 15_000, signal: deps.signal }));
   try {
     await device.waitForBoot({ timeoutMs: deps.bootTimeoutMs, signal: deps.signal });
     if (!(await advance("gateway_starting"))) return false;
     // The gateway drives the device through this same ADB path; prove it answers a command.
     const probe = await device.shell("getprop ro.product.model", { timeoutMs: 10_000, signal: deps.signal });
     const model = probe.stdout.trim() || null;
-    return advance("active", { activeAt: new Date(), lastActivityAt: new Date() }, { adb_address: adbPort.address, model });
+    return advance("active", { activeAt: new Date(), lastActivityAt: new Date() }, { adb_address: adbAddress, model });
   } finally {
     await device.close().catch(() => {});
   }
-}
-
-export function splitAddress(address: string): [string, number] {
-  const at = address.lastIndexOf(":");
-  return [address.slice(0, at).replace(/^\[|\]$/g, ""), Number(address.slice(at + 1))];
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
 import { deviceKeys } from "../../../db/schema/index.ts";
-import { generateAdbKey, parseAdbKey, serializeAdbKey } from "../../../drivers/device/adb/index.ts";
+import type { DeviceKeys } from "../../../drivers/device/types.ts";
 import { decryptSecret, encryptSecret } from "../../platform/crypto.ts";
 
 const KEY_ID = "adb";
@@ -11,20 +11,20 @@ let cached: { secret: string; key: Promise<Uint8Array> } | undefined;
  * The platform's one ADB key, the identity devices trust. Made on first use, kept encrypted in
  * the database so every replica presents the same key.
  */
-export function platformAdbKey(db: DbOrTx, signingSecret: string): Promise<Uint8Array> {
-  if (cached?.secret !== signingSecret) cached = { secret: signingSecret, key: loadOrCreate(db, signingSecret) };
+export function platformAdbKey(db: DbOrTx, signingSecret: string, keys: DeviceKeys): Promise<Uint8Array> {
+  if (cached?.secret !== signingSecret) cached = { secret: signingSecret, key: loadOrCreate(db, signingSecret, keys) };
   cached.key.catch(() => (cached = undefined));
   return cached.key;
 }
 
-async function loadOrCreate(db: DbOrTx, signingSecret: string): Promise<Uint8Array> {
+async function loadOrCreate(db: DbOrTx, signingSecret: string, keys: DeviceKeys): Promise<Uint8Array> {
   const existing = await read(db);
-  if (existing) return parseAdbKey(new TextDecoder().decode(await decryptSecret(signingSecret, existing)));
-  const sealed = await encryptSecret(signingSecret, serializeAdbKey(await generateAdbKey()));
+  if (existing) return keys.parse(new TextDecoder().decode(await decryptSecret(signingSecret, existing)));
+  const sealed = await encryptSecret(signingSecret, keys.serialize(await keys.generate()));
   await db.insert(deviceKeys).values({ id: KEY_ID, privateKeyEncrypted: sealed }).onConflictDoNothing();
   // Another replica may have won the race: use whichever key was stored.
   const stored = (await read(db)) as string;
-  return parseAdbKey(new TextDecoder().decode(await decryptSecret(signingSecret, stored)));
+  return keys.parse(new TextDecoder().decode(await decryptSecret(signingSecret, stored)));
 }
 
 async function read(db: DbOrTx): Promise<string | null> {

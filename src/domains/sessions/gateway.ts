@@ -3,7 +3,6 @@ import type { Db } from "../../../db/connection.ts";
 import { deviceSessions, type DeviceSessionRow } from "../../../db/schema/index.ts";
 import type { AndroidDevice, DeviceDriver } from "../../../drivers/device/types.ts";
 import { AppError, messageOf } from "../../platform/errors.ts";
-import { splitAddress } from "./allocate.ts";
 import { platformAdbKey } from "./device-key.ts";
 
 /**
@@ -25,9 +24,8 @@ export class DeviceGateway {
     if (!connection) {
       const address = session.adbAddress;
       connection = (async () => {
-        const key = await platformAdbKey(this.deps.db, this.deps.signingSecret);
-        const [host, port] = splitAddress(address);
-        const device = await this.deps.devices.connect({ host, port }, key, { timeoutMs: 10_000 });
+        const key = await platformAdbKey(this.deps.db, this.deps.signingSecret, this.deps.devices.keys);
+        const device = await this.deps.devices.connect(address, key, { timeoutMs: 10_000 });
         void device.disconnected.finally(() => this.#connections.delete(session.id));
         return device;
       })();

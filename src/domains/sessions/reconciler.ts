@@ -1,6 +1,5 @@
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { deviceSessions, queueJobs, users } from "../../../db/schema/index.ts";
-import { deviceDataVolumeName, DEVICE_LABELS } from "../../../drivers/device/redroid-spec.ts";
 import type { Services } from "../../platform/services.ts";
 import { ALLOCATE_QUEUE } from "./allocate.ts";
 import { appendSessionEvent } from "./events.ts";
@@ -24,29 +23,25 @@ export async function reconcileSessions(services: Services): Promise<void> {
 }
 
 async function removeOrphans(services: Services): Promise<void> {
-  const { containers, db, logger } = services;
+  const { containers, devices, db, logger } = services;
   const finished = async (sessionId: string | undefined) => {
     if (!sessionId) return true;
     const session = await findSession(db, sessionId);
     return !session || session.status === "ended" || session.status === "error";
   };
-  const labels = poolLabels(services);
+  const labels = { ...devices.poolLabels };
   for (const container of await containers.listByLabel(labels)) {
-    const sessionId = container.labels[DEVICE_LABELS.session];
+    const sessionId = devices.sessionOf(container.labels);
     if (!(await finished(sessionId))) continue;
     logger.warn("removing orphan device container", { containerId: container.id, sessionId });
-    await destroyDevice(containers, container.id, sessionId ? deviceDataVolumeName(sessionId) : null);
+    await destroyDevice(containers, container.id, sessionId ? devices.dataVolumeName(sessionId) : null);
   }
   for (const volume of await containers.listVolumes(labels)) {
-    const sessionId = volume.labels[DEVICE_LABELS.session];
+    const sessionId = devices.sessionOf(volume.labels);
     if (!(await finished(sessionId))) continue;
     logger.warn("removing orphan device volume", { volume: volume.name, sessionId });
     await destroyDevice(containers, null, volume.name).catch((error: unknown) => logger.warn("orphan volume still in use", { volume: volume.name, error: String(error) }));
   }
-}
-
-function poolLabels(services: Services): Record<string, string> {
-  return { [DEVICE_LABELS.role]: "device", [DEVICE_LABELS.pool]: services.config.devices.pool };
 }
 
 async function failStuckStarts(services: Services): Promise<void> {
@@ -115,7 +110,7 @@ export async function failSession(services: Services, sessionId: string, reason:
   const session = await transition(services.db, sessionId, STARTING_STATUSES, { status: "error", errorReason: reason, endedAt: new Date() });
   if (!session) return;
   await appendSessionEvent(services, sessionId, "error", { reason });
-  await destroyDevice(services.containers, session.containerId, session.volumeName ?? deviceDataVolumeName(sessionId)).catch((error: unknown) =>
+  await destroyDevice(services.containers, session.containerId, session.volumeName ?? services.devices.dataVolumeName(sessionId)).catch((error: unknown) =>
     services.logger.warn("could not remove a failed session's device; the reconciler will retry", { sessionId, error: String(error) }),
   );
 }

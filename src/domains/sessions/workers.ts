@@ -27,8 +27,6 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
             devices: services.devices,
             logger,
             signingSecret: services.signingSecret,
-            image: services.config.devices.image,
-            pool: services.config.devices.pool,
             bootTimeoutMs: services.config.devices.bootTimeoutS * 1000,
             signal: job.signal,
           },
