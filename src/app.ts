@@ -12,9 +12,9 @@ import { buildOpenApiDocument } from "./rest/openapi.ts";
 import { ClientGate, type TimeoutControl } from "./rest/client-gate.ts";
 import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
 import { collectRestRoutes } from "./rest/routes.ts";
-import { renderError, surfaceForPath } from "./rest/surfaces.ts";
 import { createTrpcAdmission, MAX_TRPC_BATCH } from "./rest/trpc-admission.ts";
 import { appRouter } from "./router.ts";
+import { surfaceOfPath } from "./surfaces/index.ts";
 import { assertAccessDeclared } from "./trpc/access.ts";
 import { createContextInner, type RequestInfo } from "./trpc/context.ts";
 import { toAppError } from "./trpc/errors.ts";
@@ -75,7 +75,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
             ? new AppError("BAD_REQUEST", "Request body could not be parsed")
             : toAppError(error);
       if (appError.status >= 500) logger.error("request failed", { requestId, error: error instanceof Error ? error : String(error) });
-      const rendered = renderError(surfaceForPath(new URL(request.url).pathname), appError, requestId);
+      const rendered = surfaceOfPath(new URL(request.url).pathname).renderError(appError, requestId);
       return new Response(JSON.stringify(rendered.body), {
         status: rendered.status,
         headers: { ...appError.headers, "content-type": "application/json; charset=utf-8", "x-request-id": requestId },

@@ -4,9 +4,9 @@ import { ClientCaps, type ClientLimits } from "../platform/client-caps.ts";
 import type { AppError } from "../platform/errors.ts";
 import type { RequestInfo } from "../trpc/context.ts";
 import { toTrpcError } from "../trpc/errors.ts";
+import type { SurfaceDefinition } from "../surfaces/index.ts";
 import type { ProcedureMeta } from "./meta.ts";
 import type { RestRoute } from "./routes.ts";
-import { renderError } from "./surfaces.ts";
 
 /** Bun's idle timeout may not exceed this many seconds. */
 const BUN_MAX_IDLE_S = 255;
@@ -47,7 +47,7 @@ export class ClientGate {
     const kind = kindOf(route.type, route.procedure);
     return (request, params, info, server) => {
       const release = this.caps.admit(info.ip, kind === "stream");
-      if (typeof release !== "function") return Promise.resolve(refusal(route.meta.surface, release, info.requestId));
+      if (typeof release !== "function") return Promise.resolve(refusal(route.surface, release, info.requestId));
       applyTimeout(kind, request, server);
       return handle(request, params, info).then(
         (response) => this.finish(kind, response, request, server, release),
@@ -193,8 +193,8 @@ function trpcRefusal(router: AnyRouter, error: AppError): Response {
   });
 }
 
-function refusal(surface: RestRoute["meta"]["surface"], error: AppError, requestId: string): Response {
-  const rendered = renderError(surface, error, requestId);
+function refusal(surface: SurfaceDefinition, error: AppError, requestId: string): Response {
+  const rendered = surface.renderError(error, requestId);
   const headers = new Headers({ "content-type": "application/json; charset=utf-8", "x-request-id": requestId });
   for (const [name, value] of Object.entries(error.headers ?? {})) headers.set(name, value);
   return new Response(JSON.stringify(rendered.body), { status: rendered.status, headers });

@@ -1,7 +1,7 @@
 import type { Surface } from "../../src/rest/meta.ts";
 
 /**
- * Whether an error body is its surface's documented envelope (src/rest/surfaces.ts, the OpenAPI
+ * Whether an error body is its surface's documented envelope (src/surfaces/, the OpenAPI
  * error schemas): mobile `{ error, code? }`, hosting `{ error: { code, message, details? } }`, the
  * others `{ error }`; validation `details` and a 5xx's `request_id` may ride along. Null when it is.
  */
