@@ -6,7 +6,7 @@ import type { BlobStore } from "./blobs/types.ts";
 import type { EventBus } from "./events/types.ts";
 import type { InvalidatingCache } from "./invalidating-cache.ts";
 import type { Logger } from "./logger.ts";
-import type { Principal } from "./principal.ts";
+import type { CachedPrincipal } from "../auth/api-keys.ts";
 import type { Mailer } from "./mail/types.ts";
 import type { WorkQueue } from "./queue/index.ts";
 import type { RateLimiter } from "./rate-limit/types.ts";
@@ -38,8 +38,4 @@ export interface Services {
   sessionStreams: StreamSlots;
 }
 
-export interface CachedPrincipal {
-  principal: Principal;
-  /** Unix ms after which the credential itself is expired. */
-  expiresAt: number | null;
-}
+export type { CachedPrincipal };

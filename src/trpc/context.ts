@@ -1,15 +1,9 @@
-import { resolvePrincipal } from "../domains/identity/resolve-principal.ts";
+import { resolvePrincipal } from "../auth/resolve-principal.ts";
 import type { Principal } from "../platform/principal.ts";
+import type { RequestInfo } from "../platform/request.ts";
 import type { Services } from "../platform/services.ts";
 
-/** What a procedure knows about the HTTP request that reached it, whatever the transport. */
-export interface RequestInfo {
-  requestId: string;
-  ip: string;
-  headers: Headers;
-  method: string;
-  url: string;
-}
+export type { RequestInfo };
 
 export interface Context {
   services: Services;

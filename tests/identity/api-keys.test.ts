@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createClient } from "../../client/index.ts";
-import { accessTokenKeys } from "../../src/domains/identity/resolve-principal.ts";
-import { signAccessToken } from "../../src/domains/identity/access-tokens.ts";
+import { accessTokenKeys } from "../../src/auth/resolve-principal.ts";
+import { signAccessToken } from "../../src/auth/access-tokens.ts";
 import { queryAudit } from "../../src/domains/audit/service.ts";
 import { hashToken } from "../../src/platform/tokens.ts";
 import { createUser, createUserWithKey, sessionCookieFor } from "../support/factories.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { oauthAccounts } from "../../db/schema/index.ts";
-import { findUserByEmail } from "../../src/domains/identity/users.ts";
+import { findUserByEmail } from "../../src/auth/users.ts";
 import { createUser, uniqueEmail } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { startFakeProvider, TestBrowser, type FakeProvider } from "../support/oidc-provider.ts";

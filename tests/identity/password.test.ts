@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { auditLog } from "../../db/schema/index.ts";
 import { z } from "zod";
-import { findUserByEmail } from "../../src/domains/identity/users.ts";
+import { findUserByEmail } from "../../src/auth/users.ts";
 import { passwordAuthProcedures } from "../../src/domains/password-auth/procedures.ts";
 import { IP_RULE, loginThrottleKeys } from "../../src/domains/password-auth/throttle.ts";
 import { router } from "../../src/trpc/init.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import { signAccessToken } from "../../src/domains/identity/access-tokens.ts";
-import { accessTokenKeys } from "../../src/domains/identity/resolve-principal.ts";
+import { signAccessToken } from "../../src/auth/access-tokens.ts";
+import { accessTokenKeys } from "../../src/auth/resolve-principal.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { signAccessToken } from "../../src/domains/identity/access-tokens.ts";
-import { accessTokenKeys } from "../../src/domains/identity/resolve-principal.ts";
+import { signAccessToken } from "../../src/auth/access-tokens.ts";
+import { accessTokenKeys } from "../../src/auth/resolve-principal.ts";
 import { createUser, uniqueEmail } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { resetSignupThrottle } from "../support/identity-helpers.ts";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createClient } from "../../client/index.ts";
 import { auditLog } from "../../db/schema/index.ts";
 import { issueRefreshToken } from "../../src/domains/magic-link/refresh-tokens.ts";
-import { findOrCreateUserByEmail, findUserByEmail } from "../../src/domains/identity/users.ts";
+import { findOrCreateUserByEmail, findUserByEmail } from "../../src/auth/users.ts";
 import { createUser, uniqueEmail } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { freshIp, magicLinkFlow, resetSignupThrottle } from "../support/identity-helpers.ts";

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { invites } from "../../db/schema/index.ts";
 import { createInvite } from "../../src/domains/magic-link/invites.ts";
 import { SIGNUP_LIMITS, signupThrottleKeys } from "../../src/domains/magic-link/throttle.ts";
-import { findUserByEmail } from "../../src/domains/identity/users.ts";
+import { findUserByEmail } from "../../src/auth/users.ts";
 import { createUser, uniqueEmail } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { freshIp } from "../support/identity-helpers.ts";

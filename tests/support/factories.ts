@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/connection.ts";
 import { users, type UserRow } from "../../db/schema/index.ts";
-import { createApiKey } from "../../src/domains/identity/api-keys.ts";
-import { createSession, SESSION_COOKIE } from "../../src/domains/identity/sessions.ts";
-import { findOrCreateUserByEmail } from "../../src/domains/identity/users.ts";
+import { createApiKey } from "../../src/auth/api-keys.ts";
+import { createSession, SESSION_COOKIE } from "../../src/auth/sessions.ts";
+import { findOrCreateUserByEmail } from "../../src/auth/users.ts";
 import type { TestPlatform } from "./harness.ts";
 import { watchSecret } from "./secret-watch.ts";
 

@@ -1,4 +1,4 @@
-import { createApiKey } from "../../src/domains/identity/api-keys.ts";
+import { createApiKey } from "../../src/auth/api-keys.ts";
 import { createEvalRun } from "../../src/domains/skills/service.ts";
 import { syncSkills } from "../../src/domains/skills/sync.ts";
 import type { TestPlatform } from "./harness.ts";

@@ -1,5 +1,5 @@
 import { authedProcedure } from "../../trpc/procedures.ts";
-import { markNoStore } from "../identity/no-store.ts";
+import { markNoStore } from "../../auth/no-store.ts";
 import { ZApiKeyCreated } from "./account.types.ts";
 import { regenerateAccountKey } from "./service.ts";
 

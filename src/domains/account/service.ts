@@ -6,8 +6,8 @@ import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
 import { recordAudit } from "../audit/service.ts";
-import { regeneratePrimaryApiKey, type KeyIssuer } from "../identity/api-keys.ts";
-import { findUserById } from "../identity/users.ts";
+import { regeneratePrimaryApiKey, type KeyIssuer } from "../../auth/api-keys.ts";
+import { findUserById } from "../../auth/users.ts";
 import type { TProfile, TUpdateProfileInput } from "./account.types.ts";
 
 export async function getProfile(db: DbOrTx, userId: string): Promise<TProfile> {

@@ -1,6 +1,6 @@
 import { authedProcedure } from "../../trpc/procedures.ts";
-import { listApiKeys } from "../identity/api-keys.ts";
-import { markNoStore } from "../identity/no-store.ts";
+import { listApiKeys } from "../../auth/api-keys.ts";
+import { markNoStore } from "../../auth/no-store.ts";
 import { ZApiKeyList, ZApiKeySummary, ZCreateApiKeyInput, ZCreatedApiKey, ZRevokeApiKeyInput } from "./api-keys.types.ts";
 import { createKeyForUser, revokeKeyForUser } from "./service.ts";
 

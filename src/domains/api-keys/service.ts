@@ -5,7 +5,7 @@ import type { Logger } from "../../platform/logger.ts";
 import type { Principal } from "../../platform/principal.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
 import { recordAudit } from "../audit/service.ts";
-import { issueApiKey, revokeApiKey, type ApiKeySummary } from "../identity/api-keys.ts";
+import { issueApiKey, revokeApiKey, type ApiKeySummary } from "../../auth/api-keys.ts";
 
 /** Who is acting and from where, for the audit row. */
 export interface Actor {

@@ -1,6 +1,6 @@
 import { adminProcedure } from "../../trpc/procedures.ts";
 import { recordAudit } from "../audit/service.ts";
-import { markNoStore } from "../identity/no-store.ts";
+import { markNoStore } from "../../auth/no-store.ts";
 import {
   ZCreateInviteInput,
   ZCreateInviteResponse,

@@ -2,7 +2,7 @@ import type { DbOrTx } from "../../../db/connection.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { recordAudit } from "../audit/service.ts";
-import { signAccessToken, type AccessTokenKeys } from "../identity/access-tokens.ts";
+import { signAccessToken, type AccessTokenKeys } from "../../auth/access-tokens.ts";
 import { findActiveRefreshToken, revokeRefreshToken } from "./refresh-tokens.ts";
 
 interface RequestFields {

@@ -6,7 +6,7 @@ import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { hashToken, randomToken } from "../../platform/tokens.ts";
 import type { Config } from "../../config/index.ts";
 import { recordAudit } from "../audit/service.ts";
-import { findUserByEmail, normalizeEmail } from "../identity/users.ts";
+import { findUserByEmail, normalizeEmail } from "../../auth/users.ts";
 import { mayReturnSignInToken } from "./dev-token-return.ts";
 import { checkSignUpInvite, inviteRefusedError } from "./invites.ts";
 import { throttleSignup } from "./throttle.ts";

@@ -1,5 +1,5 @@
 import { publicProcedure } from "../../trpc/procedures.ts";
-import { markNoStore } from "../identity/no-store.ts";
+import { markNoStore } from "../../auth/no-store.ts";
 import { ZSignupInput, ZSignupResponse } from "./magic-link.types.ts";
 import { linkBase } from "./link-base.ts";
 import { requestMagicLink } from "./request-magic-link.ts";

@@ -7,8 +7,8 @@ import type { Logger } from "../../platform/logger.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
 import { hashToken } from "../../platform/tokens.ts";
 import { recordAudit } from "../audit/service.ts";
-import { signAccessToken, type AccessTokenKeys } from "../identity/access-tokens.ts";
-import { signInProvenEmail } from "../identity/proven-email.ts";
+import { signAccessToken, type AccessTokenKeys } from "../../auth/access-tokens.ts";
+import { signInProvenEmail } from "../../auth/proven-email.ts";
 import { consumeInvite } from "./invites.ts";
 import { issueRefreshToken } from "./refresh-tokens.ts";
 

@@ -1,5 +1,5 @@
-import { markNoStore } from "../identity/no-store.ts";
-import { accessTokenKeys } from "../identity/resolve-principal.ts";
+import { markNoStore } from "../../auth/no-store.ts";
+import { accessTokenKeys } from "../../auth/resolve-principal.ts";
 import { publicProcedure } from "../../trpc/procedures.ts";
 import { ZTokenPair, ZVerifyInput } from "./magic-link.types.ts";
 import { verifyMagicLink } from "./verify-magic-link.ts";

@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
 import { oauthAccounts, type UserRow } from "../../../db/schema/index.ts";
 import { AppError } from "../../platform/errors.ts";
-import { signInProvenEmail } from "../identity/proven-email.ts";
-import { findUserById } from "../identity/users.ts";
+import { signInProvenEmail } from "../../auth/proven-email.ts";
+import { findUserById } from "../../auth/users.ts";
 import type { ExternalIdentity } from "./oidc.types.ts";
 
 export interface LinkResult {

@@ -1,8 +1,8 @@
 import type { Context } from "../../trpc/context.ts";
 import { publicProcedure } from "../../trpc/procedures.ts";
-import { markNoStore } from "../identity/no-store.ts";
-import { readCookie } from "../identity/sessions.ts";
-import { secureCookies } from "../identity/resolve-principal.ts";
+import { markNoStore } from "../../auth/no-store.ts";
+import { readCookie } from "../../auth/sessions.ts";
+import { secureCookies } from "../../auth/resolve-principal.ts";
 import { clientInfo } from "../password-auth/browser-session.ts";
 import { clearedFlowCookie, flowCookieName } from "./flow-cookie.ts";
 import { ZOidcCallbackInput, ZOidcStartInput, ZRedirectResponse, type TOAuthProvider, type TRedirectResponse } from "./oidc.types.ts";

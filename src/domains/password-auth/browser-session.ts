@@ -2,7 +2,7 @@ import type { DbOrTx } from "../../../db/connection.ts";
 import type { UserRow } from "../../../db/schema/index.ts";
 import type { RequestInfo } from "../../trpc/context.ts";
 import { hashToken } from "../../platform/tokens.ts";
-import { createSession, invalidateSession, readCookie, SESSION_COOKIE, sessionCookie } from "../identity/sessions.ts";
+import { createSession, invalidateSession, readCookie, SESSION_COOKIE, sessionCookie } from "../../auth/sessions.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
 
 /** Who is signing in, from the request: what sessions and the audit log record. */

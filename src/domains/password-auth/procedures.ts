@@ -1,8 +1,8 @@
 import { publicProcedure, authedProcedure } from "../../trpc/procedures.ts";
 import type { Context } from "../../trpc/context.ts";
-import { markNoStore } from "../identity/no-store.ts";
-import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "../identity/sessions.ts";
-import { secureCookies } from "../identity/resolve-principal.ts";
+import { markNoStore } from "../../auth/no-store.ts";
+import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "../../auth/sessions.ts";
+import { secureCookies } from "../../auth/resolve-principal.ts";
 import { clientInfo, type SessionSettings } from "./browser-session.ts";
 import { changePassword } from "./change-password.ts";
 import { loginWithPassword } from "./login.ts";

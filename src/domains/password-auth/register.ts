@@ -5,7 +5,7 @@ import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
-import { findUserByEmail, findUserByLogin, normalizeEmail } from "../identity/users.ts";
+import { findUserByEmail, findUserByLogin, normalizeEmail } from "../../auth/users.ts";
 import { checkSignUpInvite, consumeInvite, inviteRefusedError } from "../magic-link/invites.ts";
 import { throttleSignupAddress } from "../magic-link/throttle.ts";
 import { startBrowserSession, toAuthUser, type ClientInfo, type SessionSettings } from "./browser-session.ts";

@@ -1,8 +1,8 @@
 import type { DbOrTx } from "../../../db/connection.ts";
 import { AppError } from "../../platform/errors.ts";
 import { hashToken } from "../../platform/tokens.ts";
-import { invalidateSession } from "../identity/sessions.ts";
-import { findUserById } from "../identity/users.ts";
+import { invalidateSession } from "../../auth/sessions.ts";
+import { findUserById } from "../../auth/users.ts";
 import { toAuthUser } from "./browser-session.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
 

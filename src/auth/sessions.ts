@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import type { DbOrTx } from "../../../db/connection.ts";
-import { authSessions, users } from "../../../db/schema/index.ts";
-import type { Principal } from "../../platform/principal.ts";
-import { hashToken, randomToken } from "../../platform/tokens.ts";
+import type { DbOrTx } from "../../db/connection.ts";
+import { authSessions, users } from "../../db/schema/index.ts";
+import type { Principal } from "../platform/principal.ts";
+import { hashToken, randomToken } from "../platform/tokens.ts";
 import { principalOf } from "./users.ts";
 
 /**

@@ -1,14 +1,20 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import type { DbOrTx } from "../../../db/connection.ts";
-import type { Principal } from "../../platform/principal.ts";
-import { apiKeys, users } from "../../../db/schema/index.ts";
-import { AppError } from "../../platform/errors.ts";
-import { newId } from "../../platform/ids.ts";
-import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
-import type { CachedPrincipal } from "../../platform/services.ts";
-import { hashToken, randomToken } from "../../platform/tokens.ts";
+import type { DbOrTx } from "../../db/connection.ts";
+import type { Principal } from "../platform/principal.ts";
+import { apiKeys, users } from "../../db/schema/index.ts";
+import { AppError } from "../platform/errors.ts";
+import { newId } from "../platform/ids.ts";
+import type { InvalidatingCache } from "../platform/invalidating-cache.ts";
+import { hashToken, randomToken } from "../platform/tokens.ts";
 import { assertMayIssueKeys } from "./credential-issuance.ts";
 import { principalOf } from "./users.ts";
+
+/** A resolved API-key principal as the cache keeps it; revocation invalidates every replica's copy. */
+export interface CachedPrincipal {
+  principal: Principal;
+  /** Unix ms after which the credential itself is expired. */
+  expiresAt: number | null;
+}
 
 export const API_KEY_PREFIX = "oc_live_";
 /** How much of the key is kept in clear to tell keys apart: `oc_live_` + 6 characters. */

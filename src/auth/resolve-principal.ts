@@ -1,13 +1,23 @@
-import type { Services } from "../../platform/services.ts";
-import type { Principal } from "../../platform/principal.ts";
-import type { RequestInfo } from "../../trpc/context.ts";
+import type { Db } from "../../db/connection.ts";
+import type { Config } from "../config/index.ts";
+import type { InvalidatingCache } from "../platform/invalidating-cache.ts";
+import type { Principal } from "../platform/principal.ts";
+import type { RequestInfo } from "../platform/request.ts";
 import { looksLikeJwt, verifyAccessToken } from "./access-tokens.ts";
-import { authenticateApiKey, isApiKeyShaped } from "./api-keys.ts";
+import { authenticateApiKey, type CachedPrincipal, isApiKeyShaped } from "./api-keys.ts";
 import { assertCookieWriteOrigin } from "./cookie-origin.ts";
 import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from "./sessions.ts";
 import { findUserById, principalOf } from "./users.ts";
 
-export function accessTokenKeys(services: Pick<Services, "config" | "signingSecret">) {
+/** The pieces of the running platform that resolving a principal reads (the services bag has them). */
+export interface PrincipalDeps {
+  config: Config;
+  signingSecret: string;
+  db: Db;
+  principalCache: InvalidatingCache<CachedPrincipal>;
+}
+
+export function accessTokenKeys(services: Pick<PrincipalDeps, "config" | "signingSecret">) {
   return {
     current: services.config.identity.jwtKeyId,
     accepted: services.config.identity.jwtPreviousKeyIds,
@@ -22,7 +32,7 @@ export function bearerToken(headers: Headers): string | null {
   return match ? (match[1] as string) : null;
 }
 
-export function secureCookies(services: Pick<Services, "config">): boolean {
+export function secureCookies(services: Pick<PrincipalDeps, "config">): boolean {
   return services.config.env === "production";
 }
 
@@ -33,7 +43,7 @@ export function secureCookies(services: Pick<Services, "config">): boolean {
  * business and resolve to null here.
  */
 export async function resolvePrincipal(
-  services: Services,
+  services: PrincipalDeps,
   request: RequestInfo,
   responseHeaders: Headers,
 ): Promise<Principal | null> {

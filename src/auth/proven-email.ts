@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Tx } from "../../../db/connection.ts";
-import { apiKeys, authSessions, refreshTokens, users, type UserRow } from "../../../db/schema/index.ts";
+import type { Tx } from "../../db/connection.ts";
+import { apiKeys, authSessions, refreshTokens, users, type UserRow } from "../../db/schema/index.ts";
 import { findOrCreateUserByEmail, normalizeEmail } from "./users.ts";
 
 export interface ProvenEmailSignIn {
