@@ -1,5 +1,5 @@
 import { and, count, eq, gt, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../../db/connection.ts";
+import type { Db, DbOrTx } from "../../../db/connection.ts";
 import { deviceSessions, type DeviceSessionRow } from "../../../db/schema/index.ts";
 import type { ContainerDriver } from "../../../drivers/container/types.ts";
 import { AppError } from "../../platform/errors.ts";
@@ -22,6 +22,8 @@ export async function admitSession(deps: {
   perHour: number;
   perIp: number;
   capacity: number;
+  /** Runs in the admitting transaction, so no one ever sees the admitted session without its allocation job. */
+  onAdmitted(tx: DbOrTx, session: DeviceSessionRow): Promise<unknown>;
 }): Promise<DeviceSessionRow> {
   if (!(await deps.containers.ping())) {
     throw new AppError("UNAVAILABLE", "No device capacity: the container engine is not reachable", undefined, { "retry-after": "30" });
@@ -62,6 +64,7 @@ export async function admitSession(deps: {
       .insert(deviceSessions)
       .values({ id: newId("ses"), userId: deps.userId, clientIp: deps.clientIp, status: "queued", driver: deps.containers.kind })
       .returning();
+    await deps.onAdmitted(tx, row as DeviceSessionRow);
     return row as DeviceSessionRow;
   });
 }

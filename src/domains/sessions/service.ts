@@ -17,8 +17,11 @@ export async function startSession(services: Services, userId: string, clientIp:
     perHour: services.config.devices.sessionsPerHour,
     perIp: services.config.devices.perIp,
     capacity: services.config.devices.capacity,
+    // Queued in the same transaction: the reconciler fails a starting session that has no job.
+    onAdmitted: (tx, admitted) =>
+      services.queue.enqueue({ queue: ALLOCATE_QUEUE, key: admitted.id, payload: { sessionId: admitted.id }, maxAttempts: 3 }, tx),
   });
-  await services.queue.enqueue({ queue: ALLOCATE_QUEUE, key: session.id, payload: { sessionId: session.id }, maxAttempts: 3 });
+  services.queue.wake(ALLOCATE_QUEUE);
   services.logger.info("session requested", { sessionId: session.id, userId, driver: session.driver });
   return session;
 }
