@@ -1,4 +1,4 @@
-import { makeDataDirPrivate, tightenTree } from "../src/platform/data-dir.ts";
+import { makeDataDirPrivate, tightenTree } from "./data-dir.ts";
 import { PGlite } from "@electric-sql/pglite";
 import { SQL } from "bun";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";

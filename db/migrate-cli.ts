@@ -1,7 +1,7 @@
 /** `bun run db:migrate`: applies migrations to the configured database and exits. */
 import { loadConfig } from "../src/config/index.ts";
 import { type DataDirLock, DataDirLockedError, lockDataDir } from "../src/platform/data-dir-lock.ts";
-import { makeDataDirPrivate } from "../src/platform/data-dir.ts";
+import { makeDataDirPrivate } from "./data-dir.ts";
 import { openDatabase } from "./connection.ts";
 import { migrateDatabase } from "./migrate.ts";
 import { databaseTarget } from "./target.ts";

@@ -5,7 +5,7 @@ import type { DatabaseHandle } from "../db/connection.ts";
 import { startDomainWorkers } from "./domains/workers.ts";
 import { createServices } from "./platform/create-services.ts";
 import { lockDataDir } from "./platform/data-dir-lock.ts";
-import { makeDataDirPrivate } from "./platform/data-dir.ts";
+import { makeDataDirPrivate } from "../db/data-dir.ts";
 import type { Logger } from "./platform/logger.ts";
 import type { Services } from "./platform/services.ts";
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection.ts";
-import type { Principal } from "../platform/principal.ts";
+import type { Principal } from "./principal.ts";
 import { apiKeys, users } from "../../db/schema/index.ts";
 import { AppError } from "../platform/errors.ts";
 import { newId } from "../platform/ids.ts";

@@ -2,7 +2,7 @@ import { and, eq, gt } from "drizzle-orm";
 import type { Tx } from "../../db/connection.ts";
 import { authSessions, users } from "../../db/schema/index.ts";
 import { AppError } from "../platform/errors.ts";
-import type { Principal } from "../platform/principal.ts";
+import type { Principal } from "./principal.ts";
 
 /**
  * Issuing a credential races with signInProvenEmail (proven-email.ts), which locks the account row

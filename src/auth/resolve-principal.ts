@@ -1,7 +1,7 @@
 import type { Db } from "../../db/connection.ts";
 import type { Config } from "../config/index.ts";
 import type { InvalidatingCache } from "../platform/invalidating-cache.ts";
-import type { Principal } from "../platform/principal.ts";
+import type { Principal } from "./principal.ts";
 import type { RequestInfo } from "../platform/request.ts";
 import { looksLikeJwt, verifyAccessToken } from "./access-tokens.ts";
 import { authenticateApiKey, type CachedPrincipal, isApiKeyShaped } from "./api-keys.ts";

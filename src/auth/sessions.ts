@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection.ts";
 import { authSessions, users } from "../../db/schema/index.ts";
-import type { Principal } from "../platform/principal.ts";
+import type { Principal } from "./principal.ts";
 import { hashToken, randomToken } from "../platform/tokens.ts";
 import { principalOf } from "./users.ts";
 

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection.ts";
 import { users, type UserRow } from "../../db/schema/index.ts";
 import { newId } from "../platform/ids.ts";
-import type { Principal } from "../platform/principal.ts";
+import type { Principal } from "./principal.ts";
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

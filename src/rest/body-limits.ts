@@ -1,13 +1,8 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { AppError } from "../platform/errors.ts";
-import type { ProcedureMeta } from "./meta.ts";
+import { AUTHED_BODY_BYTES, JSON_ENVELOPE_BYTES, type ProcedureMeta, PUBLIC_BODY_BYTES } from "../trpc/meta.ts";
 
-/** Anyone can reach a public procedure: sign-up, sign-in and token bodies are a few hundred bytes. */
-export const PUBLIC_BODY_BYTES = 16 * 1024;
-/** Every other JSON procedure, read before the procedure has authenticated its caller. */
-export const AUTHED_BODY_BYTES = 64 * 1024;
-/** Room above a base64 field's schema maximum for the rest of the JSON object around it. */
-export const JSON_ENVELOPE_BYTES = 64 * 1024;
+export { AUTHED_BODY_BYTES, JSON_ENVELOPE_BYTES, PUBLIC_BODY_BYTES };
 
 /** How much of a request body a procedure reads, and whether its caller must authenticate first. */
 export interface BodyLimit {

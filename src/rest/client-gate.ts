@@ -5,7 +5,7 @@ import type { AppError } from "../platform/errors.ts";
 import type { RequestInfo } from "../trpc/context.ts";
 import { toTrpcError } from "../trpc/errors.ts";
 import type { SurfaceDefinition } from "../surfaces/index.ts";
-import type { ProcedureMeta } from "./meta.ts";
+import type { ProcedureMeta } from "../trpc/meta.ts";
 import type { RestRoute } from "./routes.ts";
 
 /** Bun's idle timeout may not exceed this many seconds. */

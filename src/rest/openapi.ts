@@ -1,6 +1,6 @@
 import { SURFACE_REGISTRY, type SurfaceDefinition } from "../surfaces/index.ts";
 import { rateLimitErrors } from "../surfaces/rate-limit-errors.ts";
-import type { AuthScheme, ProcedureMeta, RestMeta } from "./meta.ts";
+import type { AuthScheme, ProcedureMeta, RestMeta } from "../trpc/meta.ts";
 import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
 
 /**
@@ -132,7 +132,7 @@ function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, st
     summary: meta.summary,
     description: meta.description,
     tags: [meta.surface, ...(meta.tags ?? [])],
-    // Who may call it (src/rest/meta.ts `Access`): public, user, owner, admin or { workspace: role }.
+    // Who may call it (src/trpc/meta.ts `Access`): public, user, owner, admin or { workspace: role }.
     ...(access ? { "x-access": access } : {}),
     security: security.map((s) => ({ [s]: [] })),
     ...(parameters.length ? { parameters } : {}),

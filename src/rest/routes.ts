@@ -2,7 +2,7 @@ import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { z } from "zod";
 import { isSurface, surfaceNamed, withinPrefixes, type SurfaceDefinition } from "../surfaces/index.ts";
 import { bodyLimitOf, type BodyLimit } from "./body-limits.ts";
-import type { HttpMethod, ProcedureMeta, RestMeta } from "./meta.ts";
+import type { HttpMethod, ProcedureMeta, RestMeta } from "../trpc/meta.ts";
 
 /** How a string from a path or query string becomes the type the input schema expects. */
 export type Coercion = "number" | "boolean" | "array" | "string";

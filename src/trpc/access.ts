@@ -1,5 +1,5 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
-import type { Access, ProcedureMeta, WorkspaceRole } from "../rest/meta.ts";
+import type { Access, ProcedureMeta, WorkspaceRole } from "./meta.ts";
 import { adminProcedure, authedProcedure } from "./procedures.ts";
 
 /**

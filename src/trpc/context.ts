@@ -1,6 +1,6 @@
 import { resolvePrincipal } from "../auth/resolve-principal.ts";
-import type { Principal } from "../platform/principal.ts";
-import type { RequestInfo } from "../platform/request.ts";
+import type { Principal } from "../auth/principal.ts";
+import { type Actor, type RequestInfo, type RequestMeta, requestMeta } from "../platform/request.ts";
 import type { Services } from "../platform/services.ts";
 
 export type { RequestInfo };
@@ -8,6 +8,10 @@ export type { RequestInfo };
 export interface Context {
   services: Services;
   request: RequestInfo;
+  /** Where the request came from, built once: what sessions, audit rows and logs record. */
+  meta: RequestMeta;
+  /** Who is calling; `userId` is set once an authed procedure has resolved the principal. */
+  actor: Actor;
   /** Headers a procedure wants on the response (cookies, rate-limit counters). */
   responseHeaders: Headers;
   /** The signed-in principal, resolved on first use and remembered for the request. */
@@ -21,9 +25,12 @@ export function createContextInner(
   responseHeaders: Headers = new Headers(),
 ): Context {
   let resolved: Promise<Principal | null> | undefined;
+  const meta = requestMeta(request);
   return {
     services,
     request,
+    meta,
+    actor: { ...meta, userId: null },
     responseHeaders,
     principal: () => (resolved ??= resolvePrincipal(services, request, responseHeaders)),
   };

@@ -1,7 +1,7 @@
 import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { ERROR_TABLE } from "../platform/errors.ts";
-import type { ProcedureMeta } from "../rest/meta.ts";
+import type { ProcedureMeta } from "./meta.ts";
 import type { Context } from "./context.ts";
 import { InternalError, toAppError, toTrpcError } from "./errors.ts";
 

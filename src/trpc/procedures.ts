@@ -1,4 +1,5 @@
 import { AppError } from "../platform/errors.ts";
+import type { SignedInActor } from "../platform/request.ts";
 import { baseProcedure, middleware } from "./init.ts";
 import { rejectUnwantedText } from "./input-hygiene.ts";
 import { applySurfaceRateLimit } from "./surface-rate-limit.ts";
@@ -15,11 +16,12 @@ const surfaceRateLimit = middleware(({ ctx, meta, next }) => {
 const requirePrincipal = middleware(async ({ ctx, next }) => {
   const principal = await ctx.principal();
   if (!principal) throw new AppError("UNAUTHENTICATED", "Authentication required");
-  return next({ ctx: { auth: principal } });
+  const actor: SignedInActor = { ...ctx.meta, userId: principal.userId };
+  return next({ ctx: { auth: principal, actor } });
 });
 
 export const publicProcedure = baseProcedure.use(surfaceRateLimit).use(rejectUnwantedText);
-/** `ctx.auth` is the signed-in principal. */
+/** `ctx.auth` is the signed-in principal, and `ctx.actor` carries its user id. */
 export const authedProcedure = publicProcedure.use(requirePrincipal);
 export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
   if (ctx.auth.role !== "admin") throw new AppError("FORBIDDEN", "Admin role required");

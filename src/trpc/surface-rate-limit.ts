@@ -1,7 +1,7 @@
 import { limitPerCredential } from "../platform/rate-limit/per-credential.ts";
 import { limitPerIpEndpoint, type EndpointLimit } from "../platform/rate-limit/per-ip-endpoint.ts";
 import { canonicalIp } from "../platform/rate-limit/keys.ts";
-import type { RestMeta } from "../rest/meta.ts";
+import type { RestMeta } from "./meta.ts";
 import { endpointLimitOf } from "../surfaces/endpoint-limits.ts";
 import { surfaceNamed, type RateLimitPolicy } from "../surfaces/index.ts";
 import type { Context } from "./context.ts";

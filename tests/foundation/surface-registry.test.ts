@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { z } from "zod";
 import { createApp } from "../../src/app.ts";
 import type { Services } from "../../src/platform/services.ts";
-import type { Surface } from "../../src/rest/meta.ts";
+import type { Surface } from "../../src/trpc/meta.ts";
 import { SURFACE_NAMES, surfaceNamed, surfaceOfPath } from "../../src/surfaces/index.ts";
 import { router } from "../../src/trpc/init.ts";
 import { publicProcedure } from "../../src/trpc/procedures.ts";

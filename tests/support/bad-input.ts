@@ -1,4 +1,4 @@
-import type { Surface } from "../../src/rest/meta.ts";
+import type { Surface } from "../../src/trpc/meta.ts";
 import { badValues, jsonText, paramText, RawJson, validSample, type JsonSchema } from "./bad-values.ts";
 import { envelopeProblem } from "./error-envelope.ts";
 import type { TestPlatform } from "./harness.ts";

@@ -1,4 +1,4 @@
-import type { Surface } from "../../src/rest/meta.ts";
+import type { Surface } from "../../src/trpc/meta.ts";
 
 /**
  * Whether an error body is its surface's documented envelope (src/surfaces/, the OpenAPI

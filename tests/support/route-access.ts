@@ -1,5 +1,5 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
-import type { Access, ProcedureMeta } from "../../src/rest/meta.ts";
+import type { Access, ProcedureMeta } from "../../src/trpc/meta.ts";
 import { collectRestRoutes } from "../../src/rest/routes.ts";
 import { accessProblems } from "../../src/trpc/access.ts";
 import { createUserWithKey, uniqueEmail } from "./factories.ts";
@@ -10,7 +10,7 @@ import { createSecretLedger } from "./secret-ledger.ts";
 /**
  * "Every route, every principal": each procedure of a router is called over HTTP (its REST route,
  * or /trpc when it has none) as anonymous, with a revoked API key, as another ordinary user and as
- * an admin, and the answer is held against the access the procedure declares (src/rest/meta.ts).
+ * an admin, and the answer is held against the access the procedure declares (src/trpc/meta.ts).
  * Owner-scoped procedures are called on a resource of a third user, made by `OwnedResourceTable`;
  * an owner procedure missing from the table is itself a violation.
  */

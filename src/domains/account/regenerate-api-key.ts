@@ -21,15 +21,14 @@ export const regenerateApiKey = authedProcedure
   })
   .output(ZApiKeyCreated)
   .mutation(async ({ ctx }) => {
-    const { services, request } = ctx;
+    const { services } = ctx;
     markNoStore(ctx.responseHeaders);
     const created = await regenerateAccountKey({
       db: services.db,
       logger: services.logger,
       principalCache: services.principalCache,
       issuer: ctx.auth,
-      ip: request.ip,
-      requestId: request.requestId,
+      actor: ctx.actor,
     });
     return { api_key: created.key, prefix: created.prefix, created_at: created.createdAt };
   });

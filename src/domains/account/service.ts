@@ -5,7 +5,8 @@ import { AppError } from "../../platform/errors.ts";
 import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
-import { recordAudit } from "../audit/service.ts";
+import { audit } from "../../platform/audit.ts";
+import type { SignedInActor } from "../../platform/request.ts";
 import { regeneratePrimaryApiKey, type KeyIssuer } from "../../auth/api-keys.ts";
 import { findUserById } from "../../auth/users.ts";
 import type { TProfile, TUpdateProfileInput } from "./account.types.ts";
@@ -40,23 +41,15 @@ export async function regenerateAccountKey(deps: {
   logger: Logger;
   principalCache: InvalidatingCache<CachedPrincipal>;
   issuer: KeyIssuer;
-  ip: string;
-  requestId: string;
+  actor: SignedInActor;
 }): Promise<{ key: string; prefix: string; createdAt: Date }> {
   const { db, logger } = deps;
   const { key, summary } = await regeneratePrimaryApiKey(db, deps.principalCache, deps.issuer);
-  await recordAudit(
-    { db, logger },
-    {
-      action: "api_key.create",
-      outcome: "success",
-      actorId: deps.issuer.userId,
-      subject: summary.id,
-      ip: deps.ip,
-      requestId: deps.requestId,
-      details: { primary: true, prefix: summary.prefix },
-    },
-  );
+  await audit({ db, logger }, deps.actor, "api_key.create", {
+    outcome: "success",
+    subject: summary.id,
+    details: { primary: true, prefix: summary.prefix },
+  });
   return { key, prefix: summary.prefix, createdAt: summary.created_at };
 }
 

@@ -1,4 +1,3 @@
-import type { Context } from "../../trpc/context.ts";
 import { adminProcedure } from "../../trpc/procedures.ts";
 import { listIpBans } from "../rate-limits/bans.ts";
 import { canonicalIp } from "../../platform/rate-limit/keys.ts";
@@ -13,7 +12,8 @@ import {
   ZUnbanInput,
   ZUnbanResponse,
 } from "./admin.types.ts";
-import { banAsAdmin, searchAudit, setUserRole, unbanAsAdmin, type AdminActor } from "./service.ts";
+import type { SignedInActor } from "../../platform/request.ts";
+import { banAsAdmin, searchAudit, setUserRole, unbanAsAdmin } from "./service.ts";
 
 /**
  * `admin.*`, for users whose role is admin. The ban procedures are also the compute surface's
@@ -30,8 +30,9 @@ const policy =
   "hour ban the IP for an hour. A banned IP gets 403 on every compute endpoint except /health and, for admins, " +
   "/admin/*. Bans are kept in the database and survive restarts.";
 
-function actorOf(ctx: Context & { auth: { userId: string } }): AdminActor {
-  return { userId: ctx.auth.userId, ip: canonicalIp(ctx.request.ip), requestId: ctx.request.requestId };
+/** Admin audit rows record the address in its canonical spelling, as bans do. */
+function actorOf(ctx: { actor: SignedInActor }): SignedInActor {
+  return { ...ctx.actor, ip: canonicalIp(ctx.actor.ip) };
 }
 
 const adminErrors = { 403: "The caller is not a platform admin (a non-admin caller from a banned IP also gets 403)." };

@@ -3,37 +3,22 @@ import type { DbOrTx } from "../../../db/connection.ts";
 import { users, type AuditRow, type UserRole } from "../../../db/schema/index.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
-import type { Logger } from "../../platform/logger.ts";
 import type { RateLimiter } from "../../platform/rate-limit/types.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
-import { queryAudit, recordAudit, type AuditQuery } from "../audit/service.ts";
+import { audit, type AuditDeps } from "../../platform/audit.ts";
+import type { SignedInActor } from "../../platform/request.ts";
+import { queryAudit, type AuditQuery } from "../audit/service.ts";
 import { banIp, unbanIp, type IpBan } from "../rate-limits/bans.ts";
-
-/** The admin acting, and from where, for the audit row. */
-export interface AdminActor {
-  userId: string;
-  ip: string;
-  requestId: string;
-}
-
-interface AuditDeps {
-  db: DbOrTx;
-  logger: Logger;
-}
 
 export async function banAsAdmin(
   deps: AuditDeps & { limiter: RateLimiter },
-  actor: AdminActor,
+  actor: SignedInActor,
   input: { ip: string; minutes: number },
 ): Promise<IpBan> {
   const ban = await banIp(deps.limiter, input);
-  await recordAudit(deps, {
-    action: "ban.add",
+  await audit(deps, actor, "ban.add", {
     outcome: "success",
-    actorId: actor.userId,
     subject: ban.ip,
-    ip: actor.ip,
-    requestId: actor.requestId,
     details: { minutes: input.minutes, until: ban.until.toISOString() },
   });
   return ban;
@@ -41,17 +26,13 @@ export async function banAsAdmin(
 
 export async function unbanAsAdmin(
   deps: AuditDeps & { limiter: RateLimiter },
-  actor: AdminActor,
+  actor: SignedInActor,
   ip: string,
 ): Promise<{ ip: string; removed: boolean }> {
   const result = await unbanIp(deps.limiter, ip);
-  await recordAudit(deps, {
-    action: "ban.remove",
+  await audit(deps, actor, "ban.remove", {
     outcome: "success",
-    actorId: actor.userId,
     subject: result.ip,
-    ip: actor.ip,
-    requestId: actor.requestId,
     details: { was_banned: result.wasBanned },
   });
   return { ip: result.ip, removed: result.wasBanned };
@@ -64,7 +45,7 @@ export async function unbanAsAdmin(
  */
 export async function setUserRole(
   deps: AuditDeps & { cache: InvalidatingCache<CachedPrincipal> },
-  actor: AdminActor,
+  actor: SignedInActor,
   input: { userId: string; role: UserRole },
 ): Promise<{ user_id: string; role: UserRole; previous_role: UserRole }> {
   if (input.userId === actor.userId) throw new AppError("CONFLICT", "Admins cannot change their own role");
@@ -74,13 +55,9 @@ export async function setUserRole(
     await deps.db.update(users).set({ role: input.role, updatedAt: new Date() }).where(eq(users.id, input.userId));
     await deps.cache.invalidate([`user:${input.userId}`]);
   }
-  await recordAudit(deps, {
-    action: "user.role_change",
+  await audit(deps, actor, "user.role_change", {
     outcome: "success",
-    actorId: actor.userId,
     subject: input.userId,
-    ip: actor.ip,
-    requestId: actor.requestId,
     details: { from: before.role, to: input.role },
   });
   return { user_id: input.userId, role: input.role, previous_role: before.role };

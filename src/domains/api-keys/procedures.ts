@@ -18,7 +18,7 @@ export const apiKeyProcedures = {
       markNoStore(ctx.responseHeaders);
       return createKeyForUser(
         { db: ctx.services.db, logger: ctx.services.logger },
-        { userId: ctx.auth.userId, method: ctx.auth.method, credentialId: ctx.auth.credentialId, ip: ctx.request.ip, requestId: ctx.request.requestId },
+        { ...ctx.actor, method: ctx.auth.method, credentialId: ctx.auth.credentialId },
         { name: input.name, expiresAt: input.expires_at ?? null },
       );
     }),
@@ -35,7 +35,7 @@ export const apiKeyProcedures = {
     .mutation(({ ctx, input }) =>
       revokeKeyForUser(
         { db: ctx.services.db, logger: ctx.services.logger, cache: ctx.services.principalCache },
-        { userId: ctx.auth.userId, ip: ctx.request.ip, requestId: ctx.request.requestId },
+        ctx.actor,
         input.id,
       ),
     ),

@@ -2,8 +2,7 @@ import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
 import { auditLog, type AuditRow } from "../../../db/schema/index.ts";
 
-// The write itself is platform (the surface rate limits audit their violations from there).
-export { recordAudit, type AuditEvent } from "../../platform/audit.ts";
+// Writing is platform/audit.ts (`audit`); this domain reads the log back for admins.
 
 export interface AuditQuery {
   actorId?: string;

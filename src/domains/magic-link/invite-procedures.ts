@@ -1,5 +1,5 @@
 import { adminProcedure } from "../../trpc/procedures.ts";
-import { recordAudit } from "../audit/service.ts";
+import { audit } from "../../platform/audit.ts";
 import { markNoStore } from "../../auth/no-store.ts";
 import {
   ZCreateInviteInput,
@@ -25,10 +25,7 @@ export const inviteAdminProcedures = {
         note: input.note ?? null,
         expiresInDays: input.expires_in_days ?? null,
       });
-      await recordAudit(
-        { db, logger },
-        { action: "invite.create", outcome: "success", actorId: ctx.auth.userId, subject: invite.id, ip: ctx.request.ip, requestId: ctx.request.requestId },
-      );
+      await audit({ db, logger }, ctx.actor, "invite.create", { outcome: "success", subject: invite.id });
       return { ...invite, code };
     }),
 
@@ -48,10 +45,7 @@ export const inviteAdminProcedures = {
     .mutation(async ({ ctx, input }) => {
       const { db, logger } = ctx.services;
       const invite = await revokeInvite(db, input.id);
-      await recordAudit(
-        { db, logger },
-        { action: "invite.revoke", outcome: "success", actorId: ctx.auth.userId, subject: invite.id, ip: ctx.request.ip, requestId: ctx.request.requestId },
-      );
+      await audit({ db, logger }, ctx.actor, "invite.revoke", { outcome: "success", subject: invite.id });
       return invite;
     }),
 };

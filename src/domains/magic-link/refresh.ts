@@ -18,7 +18,7 @@ export const refresh = publicProcedure
   .input(ZRefreshInput)
   .output(ZRefreshResponse)
   .mutation(async ({ ctx, input }) => {
-    const { services, request } = ctx;
+    const { services } = ctx;
     markNoStore(ctx.responseHeaders);
     const { accessToken } = await refreshAccessToken({
       db: services.db,
@@ -26,8 +26,7 @@ export const refresh = publicProcedure
       keys: accessTokenKeys(services),
       accessTokenTtlS: services.config.identity.accessTokenTtlS,
       refreshToken: input.refresh_token,
-      ip: request.ip,
-      requestId: request.requestId,
+      meta: ctx.meta,
     });
     return { access_token: accessToken };
   });

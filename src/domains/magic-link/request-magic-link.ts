@@ -5,7 +5,8 @@ import type { Mailer } from "../../platform/mail/index.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { hashToken, randomToken } from "../../platform/tokens.ts";
 import type { Config } from "../../config/index.ts";
-import { recordAudit } from "../audit/service.ts";
+import { audit } from "../../platform/audit.ts";
+import type { RequestMeta } from "../../platform/request.ts";
 import { findUserByEmail, normalizeEmail } from "../../auth/users.ts";
 import { mayReturnSignInToken } from "./dev-token-return.ts";
 import { checkSignUpInvite, inviteRefusedError } from "./invites.ts";
@@ -26,8 +27,7 @@ export interface RequestMagicLinkInput {
   env: Config["env"];
   /** Where links point: PUBLIC_URL, else the URL this request reached. */
   baseUrl: string;
-  ip: string;
-  requestId: string;
+  meta: RequestMeta;
 }
 
 /**
@@ -37,15 +37,15 @@ export interface RequestMagicLinkInput {
 export async function requestMagicLink(input: RequestMagicLinkInput): Promise<{ magicToken: string | undefined }> {
   const { db, mailer, logger } = input;
   const email = normalizeEmail(input.email);
-  const audit = (outcome: "success" | "failure", details: Record<string, string | boolean>) =>
-    recordAudit({ db, logger }, { action: "auth.magic_link.request", outcome, subject: email, ip: input.ip, requestId: input.requestId, details });
+  const auditRequest = (outcome: "success" | "failure", details: Record<string, string | boolean>) =>
+    audit({ db, logger }, input.meta, "auth.magic_link.request", { outcome, subject: email, details });
 
-  await throttleSignup(input.limiter, { email, ip: input.ip });
+  await throttleSignup(input.limiter, { email, ip: input.meta.ip });
   // Existing accounts sign in, and ADMIN_EMAILS addresses (proved by the link) bootstrap, without an invite.
   const exempt = input.requireInvites && (input.adminEmails.includes(email) || (await findUserByEmail(db, email)) !== null);
   const invite = await checkSignUpInvite(db, { requireInvites: input.requireInvites, inviteCode: input.inviteCode, exempt });
   if ("refused" in invite) {
-    await audit("failure", { reason: invite.refused });
+    await auditRequest("failure", { reason: invite.refused });
     throw inviteRefusedError(invite.refused);
   }
   const inviteId = invite.inviteId;
@@ -66,10 +66,10 @@ export async function requestMagicLink(input: RequestMagicLinkInput): Promise<{ 
       html: `<p><a href="${link}">Sign in to Agent Cloud</a></p><p>The link works once and expires in 15 minutes. If you did not ask for it, ignore this e-mail.</p>`,
     });
   } catch (error) {
-    await audit("failure", { reason: "mail_failed" });
+    await auditRequest("failure", { reason: "mail_failed" });
     throw error;
   }
-  await audit("success", { delivery: mailer.kind, invite: inviteId !== null });
-  const returnable = mayReturnSignInToken({ env: input.env, mailerKind: mailer.kind, ip: input.ip });
+  await auditRequest("success", { delivery: mailer.kind, invite: inviteId !== null });
+  const returnable = mayReturnSignInToken({ env: input.env, mailerKind: mailer.kind, ip: input.meta.ip });
   return { magicToken: returnable ? token : undefined };
 }

@@ -18,13 +18,12 @@ export const revokeRefreshToken = publicProcedure
   .input(ZRefreshInput)
   .output(ZLogoutResponse)
   .mutation(async ({ ctx, input }) => {
-    const { services, request } = ctx;
+    const { services } = ctx;
     await revokeSession({
       db: services.db,
       logger: services.logger,
       refreshToken: input.refresh_token,
-      ip: request.ip,
-      requestId: request.requestId,
+      meta: ctx.meta,
     });
     return { ok: true as const };
   });

@@ -42,8 +42,7 @@ export const signup = publicProcedure
       adminEmails: services.config.identity.adminEmails,
       env: services.config.env,
       baseUrl: linkBase(services, request),
-      ip: request.ip,
-      requestId: request.requestId,
+      meta: ctx.meta,
     });
     return magicToken ? { ok: true as const, magic_token: magicToken } : { ok: true as const };
   });

@@ -6,7 +6,8 @@ import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
 import { hashToken } from "../../platform/tokens.ts";
-import { recordAudit } from "../audit/service.ts";
+import { audit } from "../../platform/audit.ts";
+import type { RequestMeta } from "../../platform/request.ts";
 import { signAccessToken, type AccessTokenKeys } from "../../auth/access-tokens.ts";
 import { signInProvenEmail } from "../../auth/proven-email.ts";
 import { consumeInvite } from "./invites.ts";
@@ -23,8 +24,7 @@ export interface VerifyMagicLinkInput {
   requireInvites: boolean;
   accessTokenTtlS: number;
   refreshTokenTtlDays: number;
-  ip: string;
-  requestId: string;
+  meta: RequestMeta;
 }
 
 /** Thrown inside the transaction to roll back the sign-up when its invite was spent meanwhile. */
@@ -38,8 +38,8 @@ class InviteSpent extends Error {}
 export async function verifyMagicLink(input: VerifyMagicLinkInput): Promise<{ accessToken: string; refreshToken: string; userId: string }> {
   const { db, logger } = input;
   const tokenHash = hashToken(input.token);
-  const audit = (outcome: "success" | "failure", fields: { actorId?: string; subject?: string; details: Record<string, string | boolean> }) =>
-    recordAudit({ db, logger }, { action: "auth.magic_link.verify", outcome, ip: input.ip, requestId: input.requestId, ...fields });
+  const auditVerify = (outcome: "success" | "failure", fields: { actorId?: string; subject?: string; details: Record<string, string | boolean> }) =>
+    audit({ db, logger }, input.meta, "auth.magic_link.verify", { outcome, ...fields });
 
   let signedIn: { userId: string; created: boolean; claimCleared: boolean; refreshToken: string } | null;
   try {
@@ -64,18 +64,18 @@ export async function verifyMagicLink(input: VerifyMagicLinkInput): Promise<{ ac
     });
   } catch (error) {
     if (!(error instanceof InviteSpent)) throw error;
-    await audit("failure", { details: { reason: "invite_spent" } });
+    await auditVerify("failure", { details: { reason: "invite_spent" } });
     throw new AppError("FORBIDDEN", "The invite code of this sign-up has already been used");
   }
 
   if (!signedIn) {
-    await audit("failure", { details: { reason: await failureReason(db, tokenHash) } });
+    await auditVerify("failure", { details: { reason: await failureReason(db, tokenHash) } });
     throw new AppError("UNAUTHENTICATED", "Sign-in link is invalid, expired or already used");
   }
   if (signedIn.claimCleared) await input.principalCache.invalidate([`user:${signedIn.userId}`]);
   const { token: accessToken } = await signAccessToken(input.keys, { userId: signedIn.userId, ttlSeconds: input.accessTokenTtlS });
   const details = { created: signedIn.created, ...(signedIn.claimCleared ? { unverified_claim_cleared: true } : {}) };
-  await audit("success", { actorId: signedIn.userId, subject: signedIn.userId, details });
+  await auditVerify("success", { actorId: signedIn.userId, subject: signedIn.userId, details });
   return { accessToken, refreshToken: signedIn.refreshToken, userId: signedIn.userId };
 }
 

@@ -24,7 +24,7 @@ export const verify = publicProcedure
   .input(ZVerifyInput)
   .output(ZTokenPair)
   .mutation(async ({ ctx, input }) => {
-    const { services, request } = ctx;
+    const { services } = ctx;
     markNoStore(ctx.responseHeaders);
     const identity = services.config.identity;
     const result = await verifyMagicLink({
@@ -37,8 +37,7 @@ export const verify = publicProcedure
       requireInvites: identity.requireInvites,
       accessTokenTtlS: identity.accessTokenTtlS,
       refreshTokenTtlDays: identity.refreshTokenTtlDays,
-      ip: request.ip,
-      requestId: request.requestId,
+      meta: ctx.meta,
     });
     return { access_token: result.accessToken, refresh_token: result.refreshToken };
   });

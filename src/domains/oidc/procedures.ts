@@ -3,7 +3,7 @@ import { publicProcedure } from "../../trpc/procedures.ts";
 import { markNoStore } from "../../auth/no-store.ts";
 import { readCookie } from "../../auth/sessions.ts";
 import { secureCookies } from "../../auth/resolve-principal.ts";
-import { clientInfo } from "../password-auth/browser-session.ts";
+import { previousSessionToken } from "../password-auth/browser-session.ts";
 import { clearedFlowCookie, flowCookieName } from "./flow-cookie.ts";
 import { ZOidcCallbackInput, ZOidcStartInput, ZRedirectResponse, type TOAuthProvider, type TRedirectResponse } from "./oidc.types.ts";
 import { callbackUrl } from "./return-to.ts";
@@ -98,7 +98,8 @@ export const oidcProcedures = {
           query: { code: input.code, state: input.state, error: input.error, iss: input.iss },
           flowCookie: readCookie(ctx.request.headers, flowCookieName(input.provider)),
           redirectUri: redirectUri(ctx, input.provider),
-          client: clientInfo(ctx.request),
+          meta: ctx.meta,
+          previousSessionToken: previousSessionToken(ctx.request),
           session: { ttlDays: ctx.services.config.identity.sessionTtlDays, secure },
         },
       );

@@ -1,12 +1,13 @@
 import { generateCodeVerifier, generateState } from "arctic";
 import type { DbOrTx } from "../../../db/connection.ts";
 import type { Config } from "../../config/index.ts";
-import { recordAudit } from "../audit/service.ts";
+import { audit } from "../../platform/audit.ts";
+import type { RequestMeta } from "../../platform/request.ts";
 import { AppError, isAppError } from "../../platform/errors.ts";
 import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
-import { startBrowserSession, type ClientInfo, type SessionSettings } from "../password-auth/browser-session.ts";
+import { startBrowserSession, type SessionSettings } from "../password-auth/browser-session.ts";
 import { flowCookie, openFlow, sealFlow } from "./flow-cookie.ts";
 import { linkExternalIdentity } from "./link-account.ts";
 import type { TOAuthProvider } from "./oidc.types.ts";
@@ -52,18 +53,15 @@ export async function completeOAuthSignIn(
     query: CallbackQuery;
     flowCookie: string | null;
     redirectUri: string;
-    client: ClientInfo;
+    meta: RequestMeta; previousSessionToken: string | null;
     session: SessionSettings;
   },
 ): Promise<{ location: string; cookie: string }> {
-  const audit = (outcome: "success" | "failure", fields: { userId?: string; reason?: string; created?: boolean }) =>
-    recordAudit(deps, {
-      action: "auth.login",
+  const auditLogin = (outcome: "success" | "failure", fields: { userId?: string; reason?: string; created?: boolean }) =>
+    audit(deps, input.meta, "auth.login", {
       outcome,
       actorId: outcome === "success" ? (fields.userId ?? null) : null,
       subject: fields.userId ?? null,
-      ip: input.client.ip,
-      requestId: input.client.requestId,
       details: {
         method: input.provider,
         ...(fields.reason ? { reason: fields.reason } : {}),
@@ -85,22 +83,19 @@ export async function completeOAuthSignIn(
     const linked = await linkExternalIdentity(deps.db, { identity, adminEmails: deps.identity.adminEmails });
     if (linked.unverifiedClaimCleared) await deps.principalCache.invalidate([`user:${linked.user.id}`]);
     if (linked.linked) {
-      await recordAudit(deps, {
-        action: "auth.oauth_link",
+      await audit(deps, input.meta, "auth.oauth_link", {
         outcome: "success",
         actorId: linked.user.id,
         subject: linked.user.id,
-        ip: input.client.ip,
-        requestId: input.client.requestId,
         details: { provider: identity.provider, created: linked.created, unverified_claim_cleared: linked.unverifiedClaimCleared },
       });
     }
-    const cookie = await startBrowserSession(deps.db, { userId: linked.user.id, client: input.client, session: input.session });
-    await audit("success", { userId: linked.user.id, created: linked.created });
+    const cookie = await startBrowserSession(deps.db, { userId: linked.user.id, meta: input.meta, previousSessionToken: input.previousSessionToken, session: input.session });
+    await auditLogin("success", { userId: linked.user.id, created: linked.created });
     return { location: flow.returnTo, cookie };
   } catch (error) {
     const reason = isAppError(error) ? error.message : "internal error";
-    await audit("failure", { reason }).catch(() => undefined);
+    await auditLogin("failure", { reason }).catch(() => undefined);
     throw error;
   }
 }

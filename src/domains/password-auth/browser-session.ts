@@ -1,26 +1,13 @@
 import type { DbOrTx } from "../../../db/connection.ts";
 import type { UserRow } from "../../../db/schema/index.ts";
-import type { RequestInfo } from "../../trpc/context.ts";
+import type { RequestInfo, RequestMeta } from "../../platform/request.ts";
 import { hashToken } from "../../platform/tokens.ts";
 import { createSession, invalidateSession, readCookie, SESSION_COOKIE, sessionCookie } from "../../auth/sessions.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
 
-/** Who is signing in, from the request: what sessions and the audit log record. */
-export interface ClientInfo {
-  ip: string;
-  userAgent: string | null;
-  requestId: string;
-  /** The session token the browser already holds, if any (replaced on sign-in). */
-  previousSessionToken: string | null;
-}
-
-export function clientInfo(request: RequestInfo): ClientInfo {
-  return {
-    ip: request.ip,
-    userAgent: request.headers.get("user-agent"),
-    requestId: request.requestId,
-    previousSessionToken: readCookie(request.headers, SESSION_COOKIE),
-  };
+/** The session token the browser already holds, if any (replaced on sign-in). */
+export function previousSessionToken(request: RequestInfo): string | null {
+  return readCookie(request.headers, SESSION_COOKIE);
 }
 
 export interface SessionSettings {
@@ -35,16 +22,16 @@ export interface SessionSettings {
  */
 export async function startBrowserSession(
   db: DbOrTx,
-  input: { userId: string; client: ClientInfo; session: SessionSettings },
+  input: { userId: string; meta: RequestMeta; previousSessionToken: string | null; session: SessionSettings },
 ): Promise<string> {
-  if (input.client.previousSessionToken) {
-    await invalidateSession(db, hashToken(input.client.previousSessionToken));
+  if (input.previousSessionToken) {
+    await invalidateSession(db, hashToken(input.previousSessionToken));
   }
   const { token, expiresAt } = await createSession(db, {
     userId: input.userId,
     ttlDays: input.session.ttlDays,
-    ip: input.client.ip,
-    userAgent: input.client.userAgent,
+    ip: input.meta.ip,
+    userAgent: input.meta.userAgent,
   });
   return sessionCookie(token, expiresAt, input.session.secure);
 }

@@ -1,13 +1,14 @@
 import type { DbOrTx } from "../../../db/connection.ts";
 import { users } from "../../../db/schema/index.ts";
 import { eq } from "drizzle-orm";
-import { recordAudit } from "../audit/service.ts";
+import { audit } from "../../platform/audit.ts";
+import type { RequestMeta } from "../../platform/request.ts";
 import { AppError, isAppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { invalidateUserSessions } from "../../auth/sessions.ts";
 import { findUserById } from "../../auth/users.ts";
-import { startBrowserSession, toAuthUser, type ClientInfo, type SessionSettings } from "./browser-session.ts";
+import { startBrowserSession, toAuthUser, type SessionSettings } from "./browser-session.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
 import { admitLoginAttempt, clearLoginFailures, loginThrottleKeys, recordLoginFailure } from "./throttle.ts";
@@ -18,34 +19,31 @@ import { admitLoginAttempt, clearLoginFailures, loginThrottleKeys, recordLoginFa
  */
 export async function changePassword(
   deps: { db: DbOrTx; logger: Logger; limiter: RateLimiter },
-  input: { userId: string; current: string; next: string; client: ClientInfo; session: SessionSettings },
+  input: { userId: string; current: string; next: string; meta: RequestMeta; previousSessionToken: string | null; session: SessionSettings },
 ): Promise<{ user: TAuthUser; cookie: string }> {
   const user = await findUserById(deps.db, input.userId);
   if (!user) throw new AppError("UNAUTHENTICATED", "Authentication required");
-  const audit = (outcome: "success" | "failure", reason?: string) =>
-    recordAudit(deps, {
-      action: "auth.password_change",
+  const auditPasswordChange = (outcome: "success" | "failure", reason?: string) =>
+    audit(deps, input.meta, "auth.password_change", {
       outcome,
       actorId: user.id,
       subject: user.id,
-      ip: input.client.ip,
-      requestId: input.client.requestId,
       details: reason ? { reason } : undefined,
     });
   if (!user.passwordHash) {
-    await audit("failure", "no_password");
+    await auditPasswordChange("failure", "no_password");
     throw new AppError("BAD_REQUEST", "This account has no password to change");
   }
-  const keys = loginThrottleKeys({ account: user.id, ip: input.client.ip });
+  const keys = loginThrottleKeys({ account: user.id, ip: input.meta.ip });
   try {
     await admitLoginAttempt(deps.limiter, keys);
   } catch (error) {
-    if (isAppError(error) && error.code === "RATE_LIMITED") await audit("failure", "throttled");
+    if (isAppError(error) && error.code === "RATE_LIMITED") await auditPasswordChange("failure", "throttled");
     throw error;
   }
   if (!(await verifyPassword(input.current, user.passwordHash))) {
     await recordLoginFailure(deps.limiter, keys);
-    await audit("failure", "bad_password");
+    await auditPasswordChange("failure", "bad_password");
     throw new AppError("FORBIDDEN", "Current password is incorrect");
   }
   await clearLoginFailures(deps.limiter, keys);
@@ -59,9 +57,10 @@ export async function changePassword(
       .returning();
     await invalidateUserSessions(tx, user.id);
     // The old cookie's session is gone already; nothing more to end.
-    const client = { ...input.client, previousSessionToken: null };
-    return { updated: row, cookie: await startBrowserSession(tx, { userId: user.id, client, session: input.session }) };
+    // Every session of the user has just ended, the browser's own included.
+    const cookie = await startBrowserSession(tx, { userId: user.id, meta: input.meta, previousSessionToken: null, session: input.session });
+    return { updated: row, cookie };
   });
-  await audit("success");
+  await auditPasswordChange("success");
   return { user: toAuthUser(updated ?? user), cookie };
 }

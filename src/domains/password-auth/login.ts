@@ -1,11 +1,12 @@
 import type { DbOrTx } from "../../../db/connection.ts";
-import { recordAudit } from "../audit/service.ts";
+import { audit } from "../../platform/audit.ts";
+import type { RequestMeta } from "../../platform/request.ts";
 import { AppError, isAppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { passwordStillCurrent } from "../../auth/credential-issuance.ts";
 import { findUserByLogin } from "../../auth/users.ts";
-import { startBrowserSession, toAuthUser, type ClientInfo, type SessionSettings } from "./browser-session.ts";
+import { startBrowserSession, toAuthUser, type SessionSettings } from "./browser-session.ts";
 import { verifyPassword } from "./passwords.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
 import { admitLoginAttempt, clearLoginFailures, loginThrottleKeys, recordLoginFailure } from "./throttle.ts";
@@ -20,31 +21,28 @@ export const INVALID_CREDENTIALS = "Invalid username or password";
  */
 export async function loginWithPassword(
   deps: { db: DbOrTx; logger: Logger; limiter: RateLimiter },
-  input: { login: string; password: string; client: ClientInfo; session: SessionSettings },
+  input: { login: string; password: string; meta: RequestMeta; previousSessionToken: string | null; session: SessionSettings },
 ): Promise<{ user: TAuthUser; cookie: string }> {
   const user = await findUserByLogin(deps.db, input.login);
-  const keys = loginThrottleKeys({ account: user?.id ?? `login:${input.login.trim().toLowerCase()}`, ip: input.client.ip });
-  const audit = (outcome: "success" | "failure", reason?: string) =>
-    recordAudit(deps, {
-      action: "auth.login",
+  const keys = loginThrottleKeys({ account: user?.id ?? `login:${input.login.trim().toLowerCase()}`, ip: input.meta.ip });
+  const auditLogin = (outcome: "success" | "failure", reason?: string) =>
+    audit(deps, input.meta, "auth.login", {
       outcome,
       actorId: outcome === "success" ? (user?.id ?? null) : null,
       subject: user?.id ?? null,
-      ip: input.client.ip,
-      requestId: input.client.requestId,
       details: { method: "password", ...(reason ? { reason } : {}) },
     });
 
   try {
     await admitLoginAttempt(deps.limiter, keys);
   } catch (error) {
-    if (isAppError(error) && error.code === "RATE_LIMITED") await audit("failure", "throttled");
+    if (isAppError(error) && error.code === "RATE_LIMITED") await auditLogin("failure", "throttled");
     throw error;
   }
   const ok = await verifyPassword(input.password, user?.passwordHash);
   if (!ok || !user?.passwordHash) {
     await recordLoginFailure(deps.limiter, keys);
-    await audit("failure", !user ? "unknown_user" : user.passwordHash ? "bad_password" : "no_password");
+    await auditLogin("failure", !user ? "unknown_user" : user.passwordHash ? "bad_password" : "no_password");
     throw new AppError("UNAUTHENTICATED", INVALID_CREDENTIALS);
   }
   await clearLoginFailures(deps.limiter, keys);
@@ -52,13 +50,13 @@ export async function loginWithPassword(
   // The password may have been changed or cleared (the owner proved the e-mail) while it was checked.
   const cookie = await deps.db.transaction(async (tx) =>
     (await passwordStillCurrent(tx, { userId: user.id, passwordHash }))
-      ? startBrowserSession(tx, { userId: user.id, client: input.client, session: input.session })
+      ? startBrowserSession(tx, { userId: user.id, meta: input.meta, previousSessionToken: input.previousSessionToken, session: input.session })
       : null,
   );
   if (!cookie) {
-    await audit("failure", "password_changed");
+    await auditLogin("failure", "password_changed");
     throw new AppError("UNAUTHENTICATED", INVALID_CREDENTIALS);
   }
-  await audit("success");
+  await auditLogin("success");
   return { user: toAuthUser(user), cookie };
 }

@@ -3,7 +3,7 @@ import type { Context } from "../../trpc/context.ts";
 import { markNoStore } from "../../auth/no-store.ts";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "../../auth/sessions.ts";
 import { secureCookies } from "../../auth/resolve-principal.ts";
-import { clientInfo, type SessionSettings } from "./browser-session.ts";
+import { previousSessionToken, type SessionSettings } from "./browser-session.ts";
 import { changePassword } from "./change-password.ts";
 import { loginWithPassword } from "./login.ts";
 import {
@@ -56,7 +56,8 @@ export const passwordAuthProcedures = {
         password: input.password,
         inviteCode: input.invite_code,
         requireInvites: ctx.services.config.identity.requireInvites,
-        client: clientInfo(ctx.request),
+        meta: ctx.meta,
+        previousSessionToken: previousSessionToken(ctx.request),
         session: sessionSettings(ctx),
       });
       ctx.responseHeaders.append("set-cookie", cookie);
@@ -84,7 +85,8 @@ export const passwordAuthProcedures = {
       const { user, cookie } = await loginWithPassword(ctx.services, {
         login: input.username ?? input.email ?? "",
         password: input.password,
-        client: clientInfo(ctx.request),
+        meta: ctx.meta,
+        previousSessionToken: previousSessionToken(ctx.request),
         session: sessionSettings(ctx),
       });
       ctx.responseHeaders.append("set-cookie", cookie);
@@ -137,7 +139,8 @@ export const passwordAuthProcedures = {
         userId: ctx.auth.userId,
         current: input.current,
         next: input.next,
-        client: clientInfo(ctx.request),
+        meta: ctx.meta,
+        previousSessionToken: previousSessionToken(ctx.request),
         session: sessionSettings(ctx),
       });
       ctx.responseHeaders.append("set-cookie", cookie);

@@ -1,6 +1,7 @@
 import type { DbOrTx } from "../../../db/connection.ts";
 import { users } from "../../../db/schema/index.ts";
-import { recordAudit } from "../audit/service.ts";
+import { audit } from "../../platform/audit.ts";
+import type { RequestMeta } from "../../platform/request.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -8,7 +9,7 @@ import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { findUserByEmail, findUserByLogin, normalizeEmail } from "../../auth/users.ts";
 import { checkSignUpInvite, consumeInvite, inviteRefusedError } from "../magic-link/invites.ts";
 import { throttleSignupAddress } from "../magic-link/throttle.ts";
-import { startBrowserSession, toAuthUser, type ClientInfo, type SessionSettings } from "./browser-session.ts";
+import { startBrowserSession, toAuthUser, type SessionSettings } from "./browser-session.ts";
 import { hashPassword } from "./passwords.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
 
@@ -28,24 +29,21 @@ export async function registerWithPassword(
     password: string;
     inviteCode: string | undefined;
     requireInvites: boolean;
-    client: ClientInfo;
+    meta: RequestMeta; previousSessionToken: string | null;
     session: SessionSettings;
   },
 ): Promise<{ user: TAuthUser; cookie: string }> {
-  const audit = (outcome: "success" | "failure", fields: { userId?: string; details?: Record<string, string | boolean> }) =>
-    recordAudit(deps, {
-      action: "auth.register",
+  const auditRegister = (outcome: "success" | "failure", fields: { userId?: string; details?: Record<string, string | boolean> }) =>
+    audit(deps, input.meta, "auth.register", {
       outcome,
       actorId: fields.userId ?? null,
       subject: fields.userId ?? null,
-      ip: input.client.ip,
-      requestId: input.client.requestId,
       details: { method: "password", ...fields.details },
     });
-  await throttleSignupAddress(deps.limiter, input.client.ip);
+  await throttleSignupAddress(deps.limiter, input.meta.ip);
   const invite = await checkSignUpInvite(deps.db, { requireInvites: input.requireInvites, inviteCode: input.inviteCode, exempt: false });
   if ("refused" in invite) {
-    await audit("failure", { details: { reason: invite.refused } });
+    await auditRegister("failure", { details: { reason: invite.refused } });
     throw inviteRefusedError(invite.refused);
   }
   const email = normalizeEmail(input.email);
@@ -72,7 +70,7 @@ export async function registerWithPassword(
     if (invite.inviteId && !(await consumeInvite(tx, { inviteId: invite.inviteId, userId: row.id }))) {
       throw inviteRefusedError("invite_invalid");
     }
-    const cookie = await startBrowserSession(tx, { userId: row.id, client: input.client, session: input.session });
+    const cookie = await startBrowserSession(tx, { userId: row.id, meta: input.meta, previousSessionToken: input.previousSessionToken, session: input.session });
     return { row, cookie };
   });
   // Lost a race with another registration of the same e-mail or username.
@@ -80,7 +78,7 @@ export async function registerWithPassword(
     await assertAvailable(deps.db, { email, username: input.username });
     throw new AppError("CONFLICT", "An account with this e-mail or username already exists");
   }
-  await audit("success", { userId: created.row.id, details: invite.inviteId ? { invite: true } : {} });
+  await auditRegister("success", { userId: created.row.id, details: invite.inviteId ? { invite: true } : {} });
   return { user: toAuthUser(created.row), cookie: created.cookie };
 }
 

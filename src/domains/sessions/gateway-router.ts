@@ -1,6 +1,6 @@
-import type { Principal } from "../../platform/principal.ts";
-import { JSON_ENVELOPE_BYTES } from "../../rest/body-limits.ts";
-import type { RestMeta } from "../../rest/meta.ts";
+import type { Principal } from "../../auth/principal.ts";
+import { JSON_ENVELOPE_BYTES } from "../../trpc/meta.ts";
+import type { RestMeta } from "../../trpc/meta.ts";
 import { authedProcedure } from "../../trpc/procedures.ts";
 import type { Context } from "../../trpc/context.ts";
 import { QUOTA_ERROR_DOC } from "../storage/quota.ts";

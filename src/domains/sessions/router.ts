@@ -1,5 +1,5 @@
 import { tracked } from "@trpc/server";
-import type { AuthScheme } from "../../rest/meta.ts";
+import type { AuthScheme } from "../../trpc/meta.ts";
 import { router } from "../../trpc/init.ts";
 import { authedProcedure } from "../../trpc/procedures.ts";
 import type { Context } from "../../trpc/context.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JSON_ENVELOPE_BYTES } from "../../rest/body-limits.ts";
+import { JSON_ENVELOPE_BYTES } from "../../trpc/meta.ts";
 import { router } from "../../trpc/init.ts";
 import { authedProcedure } from "../../trpc/procedures.ts";
 import { createEvalRun, getSkillDetail, listSkills, shareSkill, updateEvalRun } from "./service.ts";

@@ -1,10 +1,15 @@
-import type { Principal } from "../principal.ts";
+/** The caller a credential bucket counts: the fields of auth's Principal it reads. */
+export interface CountedCaller {
+  userId: string;
+  method: string;
+  credentialId: string;
+}
 
 /**
  * Limiter keys. Counters and bans are per key, so every bucket gets its own namespace here and
  * nowhere else. `scope` is the surface whose policy counts (`hosting:key:…`, `compute:/tiers:…`).
  */
-export function credentialBucket(scope: string, principal: Principal | null, ip: string): string {
+export function credentialBucket(scope: string, principal: CountedCaller | null, ip: string): string {
   if (!principal) return `${scope}:ip:${ip}`;
   // API keys as documented; other credentials per user, so refreshing a token buys no budget.
   return principal.method === "api_key" ? `${scope}:key:${principal.credentialId}` : `${scope}:user:${principal.userId}`;

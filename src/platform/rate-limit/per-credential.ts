@@ -1,7 +1,6 @@
 import { AppError } from "../errors.ts";
-import type { Principal } from "../principal.ts";
 import { rateLimitHeaders, setHeaders } from "./headers.ts";
-import { credentialBucket } from "./keys.ts";
+import { type CountedCaller, credentialBucket } from "./keys.ts";
 import type { RateLimiter, RateLimitRule } from "./types.ts";
 
 /**
@@ -13,7 +12,7 @@ export async function limitPerCredential(input: {
   limiter: RateLimiter;
   scope: string;
   rule: RateLimitRule;
-  principal: Principal | null;
+  principal: CountedCaller | null;
   ip: string;
   responseHeaders: Headers;
 }): Promise<void> {

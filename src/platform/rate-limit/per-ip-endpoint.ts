@@ -1,5 +1,5 @@
 import type { DbOrTx } from "../../../db/connection.ts";
-import { recordAudit } from "../audit.ts";
+import { audit } from "../audit.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { rateLimitHeaders, setHeaders } from "./headers.ts";
@@ -94,19 +94,16 @@ async function recordViolation(deps: EndpointLimitDeps, request: EndpointRequest
   const violation = await deps.limiter.recordViolation(banKey(request.ip), request.autoBan);
   // Zero counted means another request banned this IP a moment ago: nothing new to record.
   if (violation.violations === 0) return;
-  const audit = { db: deps.db, logger: deps.logger };
-  const common = { subject: request.ip, ip: request.ip, requestId: request.requestId };
-  await recordAudit(audit, {
-    action: "rate_limit.violation",
+  const caller = { ip: request.ip, requestId: request.requestId };
+  await audit(deps, caller, "rate_limit.violation", {
     outcome: "failure",
-    ...common,
+    subject: request.ip,
     details: { endpoint: pattern, violations: violation.violations },
   });
   if (violation.banned && violation.bannedUntil !== undefined) {
-    await recordAudit(audit, {
-      action: "ban.auto",
+    await audit(deps, caller, "ban.auto", {
       outcome: "success",
-      ...common,
+      subject: request.ip,
       details: { until: new Date(violation.bannedUntil * 1000).toISOString(), violations: violation.violations },
     });
   }

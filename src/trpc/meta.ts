@@ -3,6 +3,13 @@ import type { Surface } from "../surfaces/index.ts";
 /** REST metadata a procedure carries; the adapter registers one route per procedure that has it. */
 export type { Surface };
 
+/** Anyone can reach a public procedure: sign-up, sign-in and token bodies are a few hundred bytes. */
+export const PUBLIC_BODY_BYTES = 16 * 1024;
+/** Every other JSON procedure, read before the procedure has authenticated its caller. */
+export const AUTHED_BODY_BYTES = 64 * 1024;
+/** Room above a base64 field's schema maximum for the rest of the JSON object around it. */
+export const JSON_ENVELOPE_BYTES = 64 * 1024;
+
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Auth schemes as the OpenAPI document names them. */
