@@ -3,7 +3,7 @@ import { createApp } from "./app.ts";
 import type { Config } from "./config/index.ts";
 import type { DatabaseHandle } from "../db/connection.ts";
 import { startDomainWorkers } from "./domains/workers.ts";
-import { createServices } from "./platform/create-services.ts";
+import { createServices } from "./compose.ts";
 import { lockDataDir } from "./platform/data-dir-lock.ts";
 import { makeDataDirPrivate } from "../db/data-dir.ts";
 import type { Logger } from "./platform/logger.ts";

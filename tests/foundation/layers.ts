@@ -19,7 +19,7 @@ import { dirname, join, relative, resolve } from "node:path";
  */
 export const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }> = [
   { name: "entry", matches: (p) => ["src/server.ts", "src/start.ts", "db/migrate-cli.ts"].includes(p) || p.startsWith("client/") },
-  { name: "compose", matches: (p) => p === "src/compose.ts" || p === "src/platform/create-services.ts" },
+  { name: "compose", matches: (p) => p === "src/compose.ts" },
   { name: "app", matches: (p) => p === "src/app.ts" },
   { name: "rest", matches: (p) => p.startsWith("src/rest/") },
   { name: "router", matches: (p) => p === "src/router.ts" },

@@ -1,19 +1,19 @@
-import type { Config } from "../config/index.ts";
-import { StreamSlots } from "./stream-slots.ts";
-import { openDatabase, type DatabaseHandle } from "../../db/connection.ts";
-import { migrateDatabase } from "../../db/migrate.ts";
-import { databaseTarget } from "../../db/target.ts";
-import { createContainerDriver } from "../../drivers/container/index.ts";
-import { createDeviceDriver } from "../../drivers/device/index.ts";
-import { createBlobStore } from "./blobs/index.ts";
-import { createEventBus } from "./events/index.ts";
-import { createInvalidatingCache } from "./invalidating-cache.ts";
-import type { Logger } from "./logger.ts";
-import { createMailer } from "./mail/index.ts";
-import { createWorkQueue } from "./queue/index.ts";
-import { createRateLimiter } from "./rate-limit/index.ts";
-import { loadSigningSecret } from "./secrets.ts";
-import type { CachedPrincipal, Services } from "./services.ts";
+import type { Config } from "./config/index.ts";
+import { StreamSlots } from "./platform/stream-slots.ts";
+import { openDatabase, type DatabaseHandle } from "../db/connection.ts";
+import { migrateDatabase } from "../db/migrate.ts";
+import { databaseTarget } from "../db/target.ts";
+import { createContainerDriver } from "../drivers/container/index.ts";
+import { createDeviceDriver } from "../drivers/device/index.ts";
+import { createBlobStore } from "./platform/blobs/index.ts";
+import { createEventBus } from "./platform/events/index.ts";
+import { createInvalidatingCache } from "./platform/invalidating-cache.ts";
+import type { Logger } from "./platform/logger.ts";
+import { createMailer } from "./platform/mail/index.ts";
+import { createWorkQueue } from "./platform/queue/index.ts";
+import { createRateLimiter } from "./platform/rate-limit/index.ts";
+import { loadSigningSecret } from "./platform/secrets.ts";
+import type { CachedPrincipal, Services } from "./platform/services.ts";
 
 export interface CreateServicesOptions {
   config: Config;
