@@ -13,8 +13,6 @@ const DOMAIN_REACH_TO_REMOVE: readonly string[] = [
   "src/domains/admin/procedures.ts -> src/domains/rate-limits/bans.ts",
   "src/domains/admin/service.ts -> src/domains/audit/service.ts",
   "src/domains/admin/service.ts -> src/domains/rate-limits/bans.ts",
-  "src/domains/oidc/procedures.ts -> src/domains/password-auth/browser-session.ts",
-  "src/domains/oidc/service.ts -> src/domains/password-auth/browser-session.ts",
   "src/domains/password-auth/register.ts -> src/domains/magic-link/invites.ts",
   "src/domains/password-auth/register.ts -> src/domains/magic-link/throttle.ts",
   "src/domains/sessions/finish.ts -> src/domains/skills/sync.ts",

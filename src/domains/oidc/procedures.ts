@@ -3,7 +3,7 @@ import { publicProcedure } from "../../trpc/procedures.ts";
 import { markNoStore } from "../../auth/no-store.ts";
 import { readCookie } from "../../auth/sessions.ts";
 import { secureCookies } from "../../auth/resolve-principal.ts";
-import { previousSessionToken } from "../password-auth/browser-session.ts";
+import { previousSessionToken } from "../../auth/browser-session.ts";
 import { clearedFlowCookie, flowCookieName } from "./flow-cookie.ts";
 import { ZOidcCallbackInput, ZOidcStartInput, ZRedirectResponse, type TOAuthProvider, type TRedirectResponse } from "./oidc.types.ts";
 import { callbackUrl } from "./return-to.ts";

@@ -7,7 +7,7 @@ import { AppError, isAppError } from "../../platform/errors.ts";
 import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
-import { startBrowserSession, type SessionSettings } from "../password-auth/browser-session.ts";
+import { startBrowserSession, type SessionSettings } from "../../auth/browser-session.ts";
 import { flowCookie, openFlow, sealFlow } from "./flow-cookie.ts";
 import { linkExternalIdentity } from "./link-account.ts";
 import type { TOAuthProvider } from "./oidc.types.ts";

@@ -3,7 +3,7 @@ import type { Context } from "../../trpc/context.ts";
 import { markNoStore } from "../../auth/no-store.ts";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "../../auth/sessions.ts";
 import { secureCookies } from "../../auth/resolve-principal.ts";
-import { previousSessionToken, type SessionSettings } from "./browser-session.ts";
+import { previousSessionToken, type SessionSettings } from "../../auth/browser-session.ts";
 import { changePassword } from "./change-password.ts";
 import { loginWithPassword } from "./login.ts";
 import {

@@ -9,7 +9,8 @@ import type { RateLimiter } from "../../platform/rate-limit/index.ts";
 import { findUserByEmail, findUserByLogin, normalizeEmail } from "../../auth/users.ts";
 import { checkSignUpInvite, consumeInvite, inviteRefusedError } from "../magic-link/invites.ts";
 import { throttleSignupAddress } from "../magic-link/throttle.ts";
-import { startBrowserSession, toAuthUser, type SessionSettings } from "./browser-session.ts";
+import { startBrowserSession, type SessionSettings } from "../../auth/browser-session.ts";
+import { toAuthUser } from "./auth-user.ts";
 import { hashPassword } from "./passwords.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
 

@@ -3,7 +3,7 @@ import { AppError } from "../../platform/errors.ts";
 import { hashToken } from "../../platform/tokens.ts";
 import { invalidateSession } from "../../auth/sessions.ts";
 import { findUserById } from "../../auth/users.ts";
-import { toAuthUser } from "./browser-session.ts";
+import { toAuthUser } from "./auth-user.ts";
 import type { TAuthUser } from "./password-auth.types.ts";
 
 /** Ends the browser's session, if it has one; signing out twice is not an error. */

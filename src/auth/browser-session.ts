@@ -1,9 +1,7 @@
-import type { DbOrTx } from "../../../db/connection.ts";
-import type { UserRow } from "../../../db/schema/index.ts";
-import type { RequestInfo, RequestMeta } from "../../platform/request.ts";
-import { hashToken } from "../../platform/tokens.ts";
-import { createSession, invalidateSession, readCookie, SESSION_COOKIE, sessionCookie } from "../../auth/sessions.ts";
-import type { TAuthUser } from "./password-auth.types.ts";
+import type { DbOrTx } from "../../db/connection.ts";
+import type { RequestInfo, RequestMeta } from "../platform/request.ts";
+import { hashToken } from "../platform/tokens.ts";
+import { createSession, invalidateSession, readCookie, SESSION_COOKIE, sessionCookie } from "./sessions.ts";
 
 /** The session token the browser already holds, if any (replaced on sign-in). */
 export function previousSessionToken(request: RequestInfo): string | null {
@@ -34,15 +32,4 @@ export async function startBrowserSession(
     userAgent: input.meta.userAgent,
   });
   return sessionCookie(token, expiresAt, input.session.secure);
-}
-
-/** The user as the workspaces surface prints it. */
-export function toAuthUser(user: UserRow): TAuthUser {
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    display_name: user.displayName,
-    role: user.role,
-  };
 }
