@@ -22,7 +22,6 @@ const DOMAIN_REACH_TO_REMOVE: readonly string[] = [
   "src/domains/skills/service.ts -> src/domains/storage/quota.ts",
 ];
 
-
 function split(found: readonly string[], allowed: readonly string[]) {
   const arrows = found.map((line) => line.slice(0, line.indexOf(": ")));
   return {
