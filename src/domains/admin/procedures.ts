@@ -1,5 +1,5 @@
 import { adminProcedure } from "../../trpc/procedures.ts";
-import { listIpBans } from "../rate-limits/bans.ts";
+import { listIpBans } from "../rate-limits/index.ts";
 import { canonicalIp } from "../../platform/rate-limit/keys.ts";
 import {
   ZAuditPage,

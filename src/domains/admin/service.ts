@@ -7,8 +7,8 @@ import type { RateLimiter } from "../../platform/rate-limit/types.ts";
 import type { CachedPrincipal } from "../../platform/services.ts";
 import { audit, type AuditDeps } from "../../platform/audit.ts";
 import type { SignedInActor } from "../../platform/request.ts";
-import { queryAudit, type AuditQuery } from "../audit/service.ts";
-import { banIp, unbanIp, type IpBan } from "../rate-limits/bans.ts";
+import { queryAudit, type AuditQuery } from "../audit/index.ts";
+import { banIp, unbanIp, type IpBan } from "../rate-limits/index.ts";
 
 export async function banAsAdmin(
   deps: AuditDeps & { limiter: RateLimiter },

@@ -4,7 +4,7 @@ import { evalRuns, skills, skillVersions, type EvalRunRow, type SkillRow, type S
 import type { BlobStore } from "../../platform/blobs/types.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { keepUpload } from "../storage/quota.ts";
+import { keepUpload } from "../storage/index.ts";
 import { findSkill } from "./sync.ts";
 import type { TEvalRun, TSkillIndex, TSkillVersion } from "./skills.types.ts";
 
