@@ -1,6 +1,6 @@
 import { accountProcedures } from "./domains/account/procedures.ts";
 import { adminProcedures } from "./domains/admin/procedures.ts";
-import { apiKeyProcedures } from "./domains/api-keys/procedures.ts";
+import { apiKeyProcedures } from "./domains/api-keys/router.ts";
 import { healthRouter } from "./domains/health/router.ts";
 import { inviteAdminProcedures } from "./domains/magic-link/invite-procedures.ts";
 import { magicLinkProcedures } from "./domains/magic-link/procedures.ts";
