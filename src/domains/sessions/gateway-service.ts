@@ -3,9 +3,14 @@ import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { AndroidDevice } from "../../../drivers/device/types.ts";
 import { AppError, messageOf } from "../../platform/errors.ts";
 import type { Services } from "../../platform/services.ts";
-import { keepUpload, pushWithinQuota } from "../storage/quota.ts";
+import { keepUpload, pushWithinQuota, QUOTA_ERROR_DOC } from "../storage/quota.ts";
 import { requireOwnSession } from "./records.ts";
 import { gatewayFor } from "./runtime.ts";
+
+/** What every gateway route documents: the device answers only while the session is active. */
+export const GATEWAY_ERRORS = { 409: "The session is not active: the device is reachable only while it is." };
+/** Uploads: the bytes must be base64 (400 otherwise) and fit the owner's storage quota. */
+export const UPLOAD_ERRORS = { ...GATEWAY_ERRORS, 403: QUOTA_ERROR_DOC };
 
 export interface GatewayCall {
   services: Services;

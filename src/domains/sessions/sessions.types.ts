@@ -22,8 +22,26 @@ export type TSessionResponse = z.infer<typeof ZSessionResponse>;
 
 export const ZSessionIdInput = z.object({ id: ZSessionId });
 
-export const ZSessionEventsInput = z.object({
-  id: ZSessionId,
-  /** Resume after this event id (the SSE Last-Event-ID). */
-  lastEventId: z.string().regex(/^\d+$/).optional(),
-});
+/** A screen coordinate for the device gateway's tap and swipe. */
+export const ZCoordinate = z.number().int().min(0).max(10_000);
+
+/**
+ * Standard base64 (line breaks allowed, padding optional). Checked here because Buffer.from
+ * decodes anything, silently skipping what is not base64: garbage would reach the device.
+ */
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
+export const ZBase64 = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine(isBase64, "must be base64 (A-Z, a-z, 0-9, + and /, = padding)");
+
+function isBase64(value: string): boolean {
+  if (!BASE64.test(value)) return false;
+  const digits = /[\r\n]/.test(value) ? value.replace(/[\r\n]/g, "").length : value.length;
+  // One character past a whole group encodes no byte: a truncated string.
+  return digits % 4 !== 1;
+}
+
+export const ZOk = z.object({ ok: z.literal(true) });

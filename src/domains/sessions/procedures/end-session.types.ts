@@ -1,0 +1,1 @@
+export { ZSessionIdInput as ZEndSessionInput, ZSessionResponse } from "../sessions.types.ts";

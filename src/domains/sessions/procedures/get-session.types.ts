@@ -1,0 +1,1 @@
+export { ZSessionIdInput as ZGetSessionInput, ZSessionResponse } from "../sessions.types.ts";
