@@ -19,3 +19,6 @@ export const ZHealthWatchInput = z
     lastEventId: z.string().optional(),
   })
   .default({ interval_s: 15 });
+
+/** The OpenAPI description both health routes share. */
+export const HEALTH_DESCRIPTION = "Unauthenticated liveness and database reachability.";
