@@ -1,5 +1,5 @@
-import { accountProcedures } from "./domains/account/procedures.ts";
-import { adminProcedures } from "./domains/admin/procedures.ts";
+import { accountProcedures } from "./domains/account/router.ts";
+import { adminProcedures } from "./domains/admin/router.ts";
 import { apiKeyProcedures } from "./domains/api-keys/router.ts";
 import { healthRouter } from "./domains/health/router.ts";
 import { inviteAdminProcedures } from "./domains/magic-link/invite-procedures.ts";

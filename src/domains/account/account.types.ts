@@ -31,25 +31,3 @@ export const ZUpdateProfileInput = z.object({
     .describe(`Whole minutes, ${SESSION_TIMEOUT_MIN.min}–${SESSION_TIMEOUT_MIN.max}.`),
 });
 export type TUpdateProfileInput = z.infer<typeof ZUpdateProfileInput>;
-
-export const ZApiKeyCreated = z.object({
-  api_key: z.string().describe("`oc_live_…`. Shown once: store it now; only its hash is kept."),
-  prefix: z.string(),
-  created_at: z.date(),
-});
-
-export const ZWhoami = z.object({
-  id: z.string(),
-  email: z.string(),
-  display_name: z.string().nullable(),
-  role: z.enum(USER_ROLES),
-});
-
-export const ZHostingAccount = z.object({
-  id: z.string(),
-  email: z.string(),
-  display_name: z.string().nullable(),
-  role: z.enum(USER_ROLES),
-  email_verified: z.boolean(),
-  created_at: z.date(),
-});

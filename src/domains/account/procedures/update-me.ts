@@ -1,6 +1,6 @@
-import { authedProcedure } from "../../trpc/procedures.ts";
-import { ZProfile, ZUpdateProfileInput } from "./account.types.ts";
-import { updateProfile } from "./service.ts";
+import { authedProcedure } from "../../../trpc/procedures.ts";
+import { ZProfile, ZUpdateProfileInput } from "../account.types.ts";
+import { updateProfile } from "../service.ts";
 
 export const updateMe = authedProcedure
   .meta({

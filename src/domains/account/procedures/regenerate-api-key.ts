@@ -1,7 +1,7 @@
-import { authedProcedure } from "../../trpc/procedures.ts";
-import { markNoStore } from "../../auth/no-store.ts";
-import { ZApiKeyCreated } from "./account.types.ts";
-import { regenerateAccountKey } from "./service.ts";
+import { authedProcedure } from "../../../trpc/procedures.ts";
+import { markNoStore } from "../../../auth/no-store.ts";
+import { ZApiKeyCreated } from "./regenerate-api-key.types.ts";
+import { regenerateAccountKey } from "../service.ts";
 
 export const regenerateApiKey = authedProcedure
   .meta({

@@ -1,8 +1,8 @@
-import { authedProcedure } from "../../trpc/procedures.ts";
-import { ZProfile } from "./account.types.ts";
-import { getProfile } from "./service.ts";
+import { authedProcedure } from "../../../trpc/procedures.ts";
+import { ZProfile } from "../account.types.ts";
+import { getProfile } from "../service.ts";
 
-export const me = authedProcedure
+export const getMe = authedProcedure
   .meta({
     access: "user",
     rest: {

@@ -1,8 +1,8 @@
-import { authedProcedure } from "../../trpc/procedures.ts";
-import { ZHostingAccount } from "./account.types.ts";
-import { requireUser } from "./service.ts";
+import { authedProcedure } from "../../../trpc/procedures.ts";
+import { ZHostingAccount } from "./get-hosting-account.types.ts";
+import { requireUser } from "../service.ts";
 
-export const hostingAccount = authedProcedure
+export const getHostingAccount = authedProcedure
   .meta({
     access: "user",
     rest: {

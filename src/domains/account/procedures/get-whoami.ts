@@ -1,7 +1,7 @@
-import { authedProcedure } from "../../trpc/procedures.ts";
-import { ZWhoami } from "./account.types.ts";
+import { authedProcedure } from "../../../trpc/procedures.ts";
+import { ZWhoami } from "./get-whoami.types.ts";
 
-export const whoami = authedProcedure
+export const getWhoami = authedProcedure
   .meta({
     access: "user",
     rest: {

@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { USER_ROLES } from "../../../../db/schema/index.ts";
+
+export const ZHostingAccount = z.object({
+  id: z.string(),
+  email: z.string(),
+  display_name: z.string().nullable(),
+  role: z.enum(USER_ROLES),
+  email_verified: z.boolean(),
+  created_at: z.date(),
+});
