@@ -14,6 +14,7 @@ import { createWorkQueue } from "./platform/queue/index.ts";
 import { createRateLimiter } from "./platform/rate-limit/index.ts";
 import { loadSigningSecret } from "./platform/secrets.ts";
 import type { CachedPrincipal, Services } from "./platform/services.ts";
+import { createSessionsModule } from "./domains/sessions/module.ts";
 
 export interface CreateServicesOptions {
   config: Config;
@@ -64,6 +65,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     mail: mailer.kind,
     containers: containers.kind,
   });
+  const devices = createDeviceDriver({ image: config.devices.image, pool: config.devices.pool }, { containers });
   const services: Services = {
     config,
     logger,
@@ -75,12 +77,13 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     blobs,
     mailer,
     containers,
-    devices: createDeviceDriver({ image: config.devices.image, pool: config.devices.pool }, { containers }),
+    devices,
     signingSecret,
     baseUrl: () => config.publicUrl ?? options.baseUrl(),
     principalCache,
     shutdownSignal: shutdown.signal,
     sessionStreams: new StreamSlots(config.devices.streamsPerUser),
+    modules: { sessions: createSessionsModule({ db: database.db, devices, signingSecret }) },
   };
   let closed = false;
   return {

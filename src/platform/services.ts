@@ -12,6 +12,12 @@ import type { WorkQueue } from "./queue/index.ts";
 import type { RateLimiter } from "./rate-limit/types.ts";
 import type { StreamSlots } from "./stream-slots.ts";
 
+/**
+ * Each domain's per-process state, built at start-up by the composition root. Empty here: a
+ * domain's module.ts adds its entry (declaration merging), so this layer never names a domain.
+ */
+export interface DomainModules {}
+
 /** Everything a procedure may reach, built once per process by `createServices`. */
 export interface Services {
   config: Config;
@@ -36,6 +42,7 @@ export interface Services {
   shutdownSignal: AbortSignal;
   /** Each user's open session event streams in this process (SESSION_STREAMS_PER_USER). */
   sessionStreams: StreamSlots;
+  modules: DomainModules;
 }
 
 export type { CachedPrincipal };

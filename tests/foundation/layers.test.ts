@@ -10,10 +10,7 @@ const ROOT = resolve(import.meta.dir, "../..");
  * entry fails the test so it is removed with the fix.
  */
 const DOMAIN_REACH_TO_REMOVE: readonly string[] = [
-  "src/domains/password-auth/register.ts -> src/domains/magic-link/invites.ts",
-  "src/domains/password-auth/register.ts -> src/domains/magic-link/throttle.ts",
   "src/domains/sessions/finish.ts -> src/domains/skills/sync.ts",
-  "src/domains/sessions/gateway-service.ts -> src/domains/storage/quota.ts",
   "src/domains/sessions/workspace.ts -> src/domains/skills/workspace-files.ts",
 ];
 

@@ -5,7 +5,6 @@ import type { DeviceDriver } from "../../../drivers/device/types.ts";
 import type { Db } from "../../../db/connection.ts";
 import type { EventBus } from "../../platform/events/types.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { platformAdbKey } from "./device-key.ts";
 import { engineCall } from "./driver-errors.ts";
 import { appendSessionEvent, type SessionEventType } from "./events.ts";
 import { findSession, STARTING_STATUSES, transition } from "./records.ts";
@@ -18,7 +17,8 @@ export interface AllocateDeps {
   containers: ContainerDriver;
   devices: DeviceDriver;
   logger: Logger;
-  signingSecret: string;
+  /** The platform ADB key (the sessions module loads it once). */
+  adbKey: () => Promise<Uint8Array>;
   bootTimeoutMs: number;
   /** Aborts when the job's lease is lost (the caller keeps renewing it while this runs). */
   signal: AbortSignal;
@@ -52,7 +52,7 @@ export async function allocateSession(deps: AllocateDeps, sessionId: string): Pr
   const { adbAddress } = await engineCall(deps.devices.start(containerId));
 
   if (!(await advance("adb_handshake", { adbAddress }, { adb_address: adbAddress }))) return false;
-  const key = await platformAdbKey(deps.db, deps.signingSecret, deps.devices.keys);
+  const key = await deps.adbKey();
   const device = await engineCall(deps.devices.connectStarting(containerId, adbAddress, key, { timeoutMs: 15_000, signal: deps.signal }));
   try {
     await device.waitForBoot({ timeoutMs: deps.bootTimeoutMs, signal: deps.signal });

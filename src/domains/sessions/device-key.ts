@@ -5,16 +5,23 @@ import type { DeviceKeys } from "../../../drivers/device/types.ts";
 import { decryptSecret, encryptSecret } from "../../platform/crypto.ts";
 
 const KEY_ID = "adb";
-let cached: { secret: string; key: Promise<Uint8Array> } | undefined;
 
 /**
  * The platform's one ADB key, the identity devices trust. Made on first use, kept encrypted in
- * the database so every replica presents the same key.
+ * the database so every replica presents the same key; loaded once per module (again after a failed load).
  */
-export function platformAdbKey(db: DbOrTx, signingSecret: string, keys: DeviceKeys): Promise<Uint8Array> {
-  if (cached?.secret !== signingSecret) cached = { secret: signingSecret, key: loadOrCreate(db, signingSecret, keys) };
-  cached.key.catch(() => (cached = undefined));
-  return cached.key;
+export function createPlatformAdbKey(deps: { db: DbOrTx; signingSecret: string; keys: DeviceKeys }): () => Promise<Uint8Array> {
+  let key: Promise<Uint8Array> | undefined;
+  return () => {
+    if (!key) {
+      const loading = loadOrCreate(deps.db, deps.signingSecret, deps.keys);
+      loading.catch(() => {
+        if (key === loading) key = undefined;
+      });
+      key = loading;
+    }
+    return key;
+  };
 }
 
 async function loadOrCreate(db: DbOrTx, signingSecret: string, keys: DeviceKeys): Promise<Uint8Array> {

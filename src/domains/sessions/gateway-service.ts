@@ -3,9 +3,8 @@ import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { AndroidDevice } from "../../../drivers/device/types.ts";
 import { AppError, messageOf } from "../../platform/errors.ts";
 import type { Services } from "../../platform/services.ts";
-import { keepUpload, pushWithinQuota, QUOTA_ERROR_DOC } from "../storage/quota.ts";
+import { keepUpload, pushWithinQuota, QUOTA_ERROR_DOC } from "../storage/index.ts";
 import { requireOwnSession } from "./records.ts";
-import { gatewayFor } from "./runtime.ts";
 
 /** What every gateway route documents: the device answers only while the session is active. */
 export const GATEWAY_ERRORS = { 409: "The session is not active: the device is reachable only while it is." };
@@ -21,7 +20,7 @@ export interface GatewayCall {
 
 async function withDevice<T>(call: GatewayCall, action: string, work: (device: AndroidDevice) => Promise<T>): Promise<T> {
   const session = await requireOwnSession(call.services.db, call.sessionId, call.userId);
-  const device = await gatewayFor(call.services).device(session);
+  const device = await call.services.modules.sessions.gateway.device(session);
   call.services.logger.info("device gateway call", { sessionId: call.sessionId, userId: call.userId, action, requestId: call.requestId });
   try {
     return await work(device);

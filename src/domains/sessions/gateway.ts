@@ -3,7 +3,6 @@ import type { Db } from "../../../db/connection.ts";
 import { deviceSessions, type DeviceSessionRow } from "../../../db/schema/index.ts";
 import type { AndroidDevice, DeviceDriver } from "../../../drivers/device/types.ts";
 import { AppError, messageOf } from "../../platform/errors.ts";
-import { platformAdbKey } from "./device-key.ts";
 
 /**
  * Live ADB connections to active sessions' devices, one per session per process, opened on first
@@ -12,7 +11,7 @@ import { platformAdbKey } from "./device-key.ts";
 export class DeviceGateway {
   readonly #connections = new Map<string, Promise<AndroidDevice>>();
 
-  constructor(private readonly deps: { db: Db; devices: DeviceDriver; signingSecret: string }) {}
+  constructor(private readonly deps: { db: Db; devices: DeviceDriver; adbKey: () => Promise<Uint8Array> }) {}
 
   /** The device of an active session; marks the session active now (inactivity timeout). */
   async device(session: DeviceSessionRow): Promise<AndroidDevice> {
@@ -24,7 +23,7 @@ export class DeviceGateway {
     if (!connection) {
       const address = session.adbAddress;
       connection = (async () => {
-        const key = await platformAdbKey(this.deps.db, this.deps.signingSecret, this.deps.devices.keys);
+        const key = await this.deps.adbKey();
         const device = await this.deps.devices.connect(address, key, { timeoutMs: 10_000 });
         void device.disconnected.finally(() => this.#connections.delete(session.id));
         return device;

@@ -4,7 +4,6 @@ import { admitSession } from "./admission.ts";
 import { ALLOCATE_QUEUE } from "./allocate.ts";
 import { streamSessionEvents, type SessionEvent } from "./events.ts";
 import { FINISH_QUEUE, finishSession } from "./finish.ts";
-import { gatewayFor } from "./runtime.ts";
 import { requireOwnSession } from "./records.ts";
 
 /** POST /api/sessions: admit, then allocate on the durable queue (a crash mid-way resumes on restart). */
@@ -29,7 +28,7 @@ export async function startSession(services: Services, userId: string, clientIp:
 /** DELETE /api/sessions/:id: sync, destroy, wipe — or, if the sync fails, keep it all and retry on the queue. */
 export async function endSession(services: Services, userId: string, sessionId: string, reason = "ended by user") {
   await requireOwnSession(services.db, sessionId, userId);
-  await gatewayFor(services).forget(sessionId);
+  await services.modules.sessions.gateway.forget(sessionId);
   const outcome = await finishSession(services, sessionId, reason);
   if (outcome === "sync_failed") {
     await services.queue.enqueue({ queue: FINISH_QUEUE, key: `${sessionId}:finish`, payload: { sessionId, reason }, maxAttempts: 20 });

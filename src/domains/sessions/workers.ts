@@ -4,7 +4,6 @@ import { scrubLogText } from "../../platform/logger.ts";
 import { ALLOCATE_QUEUE, allocateSession } from "./allocate.ts";
 import { FINISH_QUEUE, finishSession } from "./finish.ts";
 import { failSession, reconcileSessions } from "./reconciler.ts";
-import { gatewayFor } from "./runtime.ts";
 
 const RECONCILE_MS = 30_000;
 
@@ -26,7 +25,7 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
             containers: services.containers,
             devices: services.devices,
             logger,
-            signingSecret: services.signingSecret,
+            adbKey: services.modules.sessions.adbKey,
             bootTimeoutMs: services.config.devices.bootTimeoutS * 1000,
             signal: job.signal,
           },
@@ -48,7 +47,7 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
   const finish = services.queue.work<{ sessionId: string; reason: string }>(
     FINISH_QUEUE,
     async (job) => {
-      await gatewayFor(services).forget(job.payload.sessionId);
+      await services.modules.sessions.gateway.forget(job.payload.sessionId);
       const outcome = await finishSession(services, job.payload.sessionId, job.payload.reason);
       if (outcome === "sync_failed") throw new Error("skill sync failed; the workspace is kept and the sync retried");
       // Someone else (a DELETE, or a finisher that crashed and holds a lapsing lease) is on it: look again later.
@@ -69,7 +68,7 @@ export function startSessionWorkers(services: Services, options: { reconcileMs?:
       clearInterval(timer);
       await first;
       await Promise.all([allocate.stop(), finish.stop()]);
-      await gatewayFor(services).close();
+      await services.modules.sessions.gateway.close();
     },
   };
 }
