@@ -2,6 +2,8 @@ import { z } from "zod";
 import { EVAL_RUN_STATUSES } from "../../../db/schema/index.ts";
 
 export const ZSkillName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, "must be 1-64 letters, digits, . _ -");
+/** The input of the procedures that address one skill by name. */
+export const ZSkillNameInput = z.object({ name: ZSkillName });
 
 export const ZSkillIndex = z.object({
   name: z.string(),
