@@ -5,7 +5,7 @@ import { healthRouter } from "./domains/health/router.ts";
 import { inviteAdminProcedures } from "./domains/magic-link/invite-procedures.ts";
 import { magicLinkProcedures } from "./domains/magic-link/procedures.ts";
 import { oidcProcedures } from "./domains/oidc/procedures.ts";
-import { passwordAuthProcedures } from "./domains/password-auth/procedures.ts";
+import { passwordAuthProcedures } from "./domains/password-auth/router.ts";
 import { sessionsRouter } from "./domains/sessions/router.ts";
 import { skillsRouter } from "./domains/skills/router.ts";
 import { router } from "./trpc/init.ts";

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { auditLog } from "../../db/schema/index.ts";
 import { z } from "zod";
 import { findUserByEmail } from "../../src/auth/users.ts";
-import { passwordAuthProcedures } from "../../src/domains/password-auth/procedures.ts";
+import { passwordAuthProcedures } from "../../src/domains/password-auth/router.ts";
 import { IP_RULE, loginThrottleKeys } from "../../src/domains/password-auth/throttle.ts";
 import { router } from "../../src/trpc/init.ts";
 import { authedProcedure } from "../../src/trpc/procedures.ts";

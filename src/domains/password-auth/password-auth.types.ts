@@ -11,7 +11,7 @@ export const ZPassword = z
   .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 
 /** A password being checked, not chosen: any non-empty string up to the maximum. */
-const ZPasswordAttempt = z.string().min(1, "is required").max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
+export const ZPasswordAttempt = z.string().min(1, "is required").max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 
 /** Usernames are stored lower-cased: 3–32 of `a-z 0-9 _ -`. */
 export const ZUsername = z
@@ -19,36 +19,6 @@ export const ZUsername = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9_-]{3,32}$/, "must be 3-32 characters of a-z, 0-9, _ or -");
-
-export const ZRegisterInput = z.object({
-  username: ZUsername,
-  email: z.email().max(254),
-  password: ZPassword,
-  /** Required while REQUIRE_INVITES is on. */
-  invite_code: z.string().trim().min(1).max(100).optional(),
-});
-export type TRegisterInput = z.infer<typeof ZRegisterInput>;
-
-/**
- * `username` takes a username or an e-mail address (the workspaces login form has one field);
- * `email` is accepted as well. One of the two is required.
- */
-export const ZLoginInput = z
-  .object({
-    username: z.string().trim().min(1).max(254).optional(),
-    email: z.string().trim().min(1).max(254).optional(),
-    password: ZPasswordAttempt,
-  })
-  .refine((v) => v.username !== undefined || v.email !== undefined, {
-    message: "username or email is required",
-    path: ["username"],
-  });
-export type TLoginInput = z.infer<typeof ZLoginInput>;
-
-export const ZChangePasswordInput = z.object({
-  current: ZPasswordAttempt,
-  next: ZPassword,
-});
 
 export const ZAuthUser = z.object({
   id: z.string(),
@@ -58,5 +28,3 @@ export const ZAuthUser = z.object({
   role: z.enum(USER_ROLES),
 });
 export type TAuthUser = z.infer<typeof ZAuthUser>;
-
-export const ZLogoutResponse = z.object({ ok: z.literal(true) });
