@@ -11,7 +11,6 @@ const ROOT = resolve(import.meta.dir, "../..");
  */
 const DOMAIN_REACH_TO_REMOVE: readonly string[] = [
   "src/domains/sessions/finish.ts -> src/domains/skills/sync.ts",
-  "src/domains/sessions/gateway-service.ts -> src/domains/storage/quota.ts",
   "src/domains/sessions/workspace.ts -> src/domains/skills/workspace-files.ts",
 ];
 
