@@ -4,7 +4,7 @@ import { apiKeyProcedures } from "./domains/api-keys/router.ts";
 import { healthRouter } from "./domains/health/router.ts";
 import { inviteAdminProcedures } from "./domains/magic-link/invite-procedures.ts";
 import { magicLinkProcedures } from "./domains/magic-link/procedures.ts";
-import { oidcProcedures } from "./domains/oidc/procedures.ts";
+import { oidcProcedures } from "./domains/oidc/router.ts";
 import { passwordAuthProcedures } from "./domains/password-auth/router.ts";
 import { sessionsRouter } from "./domains/sessions/router.ts";
 import { skillsRouter } from "./domains/skills/router.ts";

@@ -5,22 +5,6 @@ export const OAUTH_PROVIDERS = ["github", "generic"] as const;
 export const ZOAuthProvider = z.enum(OAUTH_PROVIDERS);
 export type TOAuthProvider = z.infer<typeof ZOAuthProvider>;
 
-export const ZOidcStartInput = z.object({
-  provider: ZOAuthProvider,
-  /** Where to land after sign-in: a same-origin relative path (`/workspaces/1`); anything else means `/`. */
-  return_to: z.string().max(2048).optional(),
-});
-
-/** The provider's redirect back: `?code&state`, or `?error` when the user refused. */
-export const ZOidcCallbackInput = z.object({
-  provider: ZOAuthProvider,
-  code: z.string().max(4096).optional(),
-  state: z.string().max(512).optional(),
-  error: z.string().max(256).optional(),
-  /** RFC 9207 issuer identification, checked when the provider sends it. */
-  iss: z.string().max(2048).optional(),
-});
-
 /** Body of the 302 responses; the same URL is in `Location`. */
 export const ZRedirectResponse = z.object({ redirect: z.string() });
 export type TRedirectResponse = z.infer<typeof ZRedirectResponse>;
