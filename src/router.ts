@@ -2,7 +2,6 @@ import { accountProcedures } from "./domains/account/router.ts";
 import { adminProcedures } from "./domains/admin/router.ts";
 import { apiKeyProcedures } from "./domains/api-keys/router.ts";
 import { healthRouter } from "./domains/health/router.ts";
-import { inviteAdminProcedures } from "./domains/magic-link/invite-procedures.ts";
 import { magicLinkProcedures } from "./domains/magic-link/procedures.ts";
 import { oidcProcedures } from "./domains/oidc/router.ts";
 import { passwordAuthProcedures } from "./domains/password-auth/router.ts";

@@ -1,10 +1,10 @@
-import { publicProcedure } from "../../trpc/procedures.ts";
-import { markNoStore } from "../../auth/no-store.ts";
-import { ZSignupInput, ZSignupResponse } from "./magic-link.types.ts";
-import { linkBase } from "./link-base.ts";
-import { requestMagicLink } from "./request-magic-link.ts";
+import { publicProcedure } from "../../../trpc/procedures.ts";
+import { markNoStore } from "../../../auth/no-store.ts";
+import { ZSignupInput, ZSignupResponse } from "./request-magic-link.types.ts";
+import { linkBase } from "../link-base.ts";
+import { requestMagicLink as sendSignInLink } from "../link-requests.ts";
 
-export const signup = publicProcedure
+export const requestMagicLink = publicProcedure
   .meta({
     access: "public",
     rest: {
@@ -31,7 +31,7 @@ export const signup = publicProcedure
   .mutation(async ({ ctx, input }) => {
     const { services, request } = ctx;
     markNoStore(ctx.responseHeaders);
-    const { magicToken } = await requestMagicLink({
+    const { magicToken } = await sendSignInLink({
       db: services.db,
       mailer: services.mailer,
       limiter: services.limiter,

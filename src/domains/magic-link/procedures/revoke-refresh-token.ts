@@ -1,6 +1,7 @@
-import { publicProcedure } from "../../trpc/procedures.ts";
-import { ZLogoutResponse, ZRefreshInput } from "./magic-link.types.ts";
-import { logout as revokeSession } from "./refresh-session.ts";
+import { publicProcedure } from "../../../trpc/procedures.ts";
+import { ZRefreshInput } from "../magic-link.types.ts";
+import { ZLogoutResponse } from "./revoke-refresh-token.types.ts";
+import { logout as revokeSession } from "../refresh-session.ts";
 
 export const revokeRefreshToken = publicProcedure
   .meta({

@@ -1,10 +1,11 @@
-import { markNoStore } from "../../auth/no-store.ts";
-import { accessTokenKeys } from "../../auth/resolve-principal.ts";
-import { publicProcedure } from "../../trpc/procedures.ts";
-import { ZRefreshInput, ZRefreshResponse } from "./magic-link.types.ts";
-import { refreshAccessToken } from "./refresh-session.ts";
+import { markNoStore } from "../../../auth/no-store.ts";
+import { accessTokenKeys } from "../../../auth/resolve-principal.ts";
+import { publicProcedure } from "../../../trpc/procedures.ts";
+import { ZRefreshInput } from "../magic-link.types.ts";
+import { ZRefreshResponse } from "./refresh-access-token.types.ts";
+import { refreshAccessToken as renewAccessToken } from "../refresh-session.ts";
 
-export const refresh = publicProcedure
+export const refreshAccessToken = publicProcedure
   .meta({
     access: "public",
     rest: {
@@ -20,7 +21,7 @@ export const refresh = publicProcedure
   .mutation(async ({ ctx, input }) => {
     const { services } = ctx;
     markNoStore(ctx.responseHeaders);
-    const { accessToken } = await refreshAccessToken({
+    const { accessToken } = await renewAccessToken({
       db: services.db,
       logger: services.logger,
       keys: accessTokenKeys(services),

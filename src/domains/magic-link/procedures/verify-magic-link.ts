@@ -1,12 +1,12 @@
-import { markNoStore } from "../../auth/no-store.ts";
-import { accessTokenKeys } from "../../auth/resolve-principal.ts";
-import { publicProcedure } from "../../trpc/procedures.ts";
-import { ZTokenPair, ZVerifyInput } from "./magic-link.types.ts";
-import { verifyMagicLink } from "./verify-magic-link.ts";
+import { markNoStore } from "../../../auth/no-store.ts";
+import { accessTokenKeys } from "../../../auth/resolve-principal.ts";
+import { publicProcedure } from "../../../trpc/procedures.ts";
+import { ZTokenPair, ZVerifyInput } from "./verify-magic-link.types.ts";
+import { verifyMagicLink as redeemSignInLink } from "../link-redemption.ts";
 
 // A mutation although REST serves it as GET (as documented): it spends the token, so tRPC
 // clients must not batch, cache or retry it as a query.
-export const verify = publicProcedure
+export const verifyMagicLink = publicProcedure
   .meta({
     access: "public",
     rest: {
@@ -27,7 +27,7 @@ export const verify = publicProcedure
     const { services } = ctx;
     markNoStore(ctx.responseHeaders);
     const identity = services.config.identity;
-    const result = await verifyMagicLink({
+    const result = await redeemSignInLink({
       db: services.db,
       logger: services.logger,
       principalCache: services.principalCache,

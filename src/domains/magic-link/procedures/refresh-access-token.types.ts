@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const ZRefreshResponse = z.object({ access_token: z.string() });
