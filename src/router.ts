@@ -2,7 +2,7 @@ import { accountProcedures } from "./domains/account/router.ts";
 import { adminProcedures } from "./domains/admin/router.ts";
 import { apiKeyProcedures } from "./domains/api-keys/router.ts";
 import { healthRouter } from "./domains/health/router.ts";
-import { magicLinkProcedures } from "./domains/magic-link/procedures.ts";
+import { inviteAdminProcedures, magicLinkProcedures } from "./domains/magic-link/router.ts";
 import { oidcProcedures } from "./domains/oidc/router.ts";
 import { passwordAuthProcedures } from "./domains/password-auth/router.ts";
 import { sessionsRouter } from "./domains/sessions/router.ts";
