@@ -6,7 +6,7 @@ import type { BlobStore } from "../../platform/blobs/types.ts";
 import { isAppError, messageOf } from "../../platform/errors.ts";
 import type { EventBus } from "../../platform/events/types.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { syncSkills } from "../skills/sync.ts";
+import { syncSkills } from "../skills/index.ts";
 import { engineCall } from "./driver-errors.ts";
 import { appendSessionEvent } from "./events.ts";
 import { findSession, LIVE_STATUSES, transition } from "./records.ts";

@@ -1,7 +1,7 @@
 import type { ContainerDriver } from "../../../drivers/container/types.ts";
 import { AppError } from "../../platform/errors.ts";
 import { engineCall } from "./driver-errors.ts";
-import { skillsFromTarball, type SkillFiles } from "../skills/workspace-files.ts";
+import { skillsFromTarball, type SkillFiles } from "../skills/index.ts";
 
 /** Where the agent keeps its workspace on the device: the session's data volume. */
 export const WORKSPACE_DIR = "/data/workspace";
