@@ -4,37 +4,12 @@
  * folder with deliberate violations, to show it finds them and names the file.
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { importSpecifiers, sourceFiles } from "../foundation/layers.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const APP_ROOTS = [join(ROOT, "src"), join(ROOT, "db")];
-
-/** Strings are kept (a specifier is one), comments dropped (one may quote an import). */
-const STRINGS_OR_COMMENTS = /("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
-const SPECIFIERS = [
-  // import … from "x", import type … from "x", export … from "x" (across lines)
-  /(?:^|[;}\s])(?:import|export)\s[^;"'`]*?\bfrom\s*(["'])([^"'\n]+)\1/g,
-  // import "x"
-  /(?:^|[;}\s])import\s*(["'])([^"'\n]+)\1/g,
-  // import("x"), require("x")
-  /\b(?:import|require)\s*\(\s*(["'])([^"'\n]+)\1\s*\)/g,
-];
-
-export function importSpecifiers(source: string): string[] {
-  const code = source.replace(STRINGS_OR_COMMENTS, (match, string: string | undefined) => string ?? "");
-  const found = new Set<string>();
-  for (const pattern of SPECIFIERS) for (const match of code.matchAll(pattern)) found.add(match[2] as string);
-  return [...found];
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : sourceFiles(path);
-    return /\.(?:ts|tsx|mts|cts|js|mjs)$/.test(entry.name) ? [path] : [];
-  });
-}
 
 /** Every import under `dir` that resolves into src/ or db/, as "file imports specifier". */
 export function importsIntoApp(dir: string): string[] {
@@ -61,22 +36,5 @@ describe("drivers are leaves", () => {
       "tests/drivers/fixtures/leaf-violations/container/platform-error.ts imports ../../../../../src/platform/errors.ts (src/platform/errors.ts)",
       "tests/drivers/fixtures/leaf-violations/device/session-row.ts imports ../../../../../db/schema/index.ts (db/schema/index.ts)",
     ]);
-  });
-
-  test("the scan reads every form of import and no comment or string", () => {
-    const source = [
-      'import a from "./a.ts";',
-      'import type { B } from "./b.ts";',
-      "import {\n  c,\n  d,\n} from './cd.ts';",
-      'export * from "./e.ts";',
-      'export type { F } from "./f.ts";',
-      'import "./side-effect.ts";',
-      'const g = await import("./g.ts");',
-      '// import h from "./h.ts";',
-      '/* export * from "./i.ts"; */',
-      "const j = 'import j from \"./j.ts\"';",
-      'const k = "unix:///var/run/docker.sock";',
-    ].join("\n");
-    expect(importSpecifiers(source).sort()).toEqual(["./a.ts", "./b.ts", "./cd.ts", "./e.ts", "./f.ts", "./g.ts", "./side-effect.ts"]);
   });
 });

@@ -70,6 +70,8 @@ test("the scan reads every form of import and no comment or string", () => {
     '// import h from "./h.ts";',
     '/* export * from "./i.ts"; */',
     "const j = 'import j from \"./j.ts\"';",
+    'const k = "unix:///var/run/docker.sock";',
+    'const r = require("./r.ts");',
   ].join("\n");
-  expect(importSpecifiers(source).sort()).toEqual(["./a.ts", "./b.ts", "./cd.ts", "./e.ts", "./f.ts", "./g.ts", "./side-effect.ts"]);
+  expect(importSpecifiers(source).sort()).toEqual(["./a.ts", "./b.ts", "./cd.ts", "./e.ts", "./f.ts", "./g.ts", "./r.ts", "./side-effect.ts"]);
 });

@@ -43,8 +43,8 @@ const SPECIFIERS = [
   /(?:^|[;}\s])(?:import|export)\s[^;"'`]*?\bfrom\s*(["'])([^"'\n]+)\1/g,
   // import "x"
   /(?:^|[;}\s])import\s*(["'])([^"'\n]+)\1/g,
-  // import("x") with a literal
-  /\bimport\s*\(\s*(["'])([^"'\n]+)\1\s*\)/g,
+  // import("x") and require("x") with a literal
+  /\b(?:import|require)\s*\(\s*(["'])([^"'\n]+)\1\s*\)/g,
 ];
 
 export function importSpecifiers(source: string): string[] {
@@ -54,7 +54,7 @@ export function importSpecifiers(source: string): string[] {
   return [...found];
 }
 
-function sourceFiles(dir: string): string[] {
+export function sourceFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
