@@ -61,3 +61,12 @@ export function deviceLabels(sessionId: string) {
 export async function sessionJson(t: TestPlatform, id: string, headers: Record<string, string>) {
   return (await (await t.request(`/api/sessions/${id}`, { headers })).json()) as Record<string, unknown>;
 }
+
+/** POST /api/sessions as `headers` (201 expected), then waits until the session is active; its id. */
+export async function startActiveSession(t: TestPlatform, headers: Record<string, string>): Promise<string> {
+  const created = await t.request("/api/sessions", { method: "POST", headers });
+  if (created.status !== 201) throw new Error(`POST /api/sessions answered ${created.status}: ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  await waitFor(async () => (await sessionJson(t, id, headers)).status === "active", 20_000, "active");
+  return id;
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
-import { readSse, sessionJson, waitFor } from "./session-helpers.ts";
+import { readSse, sessionJson, waitFor, startActiveSession } from "./session-helpers.ts";
 
 /**
  * SESSION_STREAMS_PER_USER: how many event streams one user may hold open at once, REST and tRPC
@@ -15,13 +15,7 @@ describe("open session streams per user", () => {
   });
   afterAll(() => t.stop());
 
-  async function activeSession(headers: Record<string, string>): Promise<string> {
-    const created = await t.request("/api/sessions", { method: "POST", headers });
-    expect(created.status).toBe(201);
-    const { id } = await json<{ id: string }>(created);
-    await waitFor(async () => (await sessionJson(t, id, headers)).status === "active");
-    return id;
-  }
+  const activeSession = (headers: Record<string, string>) => startActiveSession(t, headers);
 
   function openStream(id: string, headers: Record<string, string>, signal: AbortSignal) {
     return fetch(`${t.url}/api/sessions/${id}/stream`, { headers, signal });

@@ -3,7 +3,7 @@ import { TRPCClientError } from "@trpc/client";
 import { syncSkills } from "../../src/domains/skills/sync.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
-import { sessionJson, waitFor } from "./session-helpers.ts";
+import { startActiveSession } from "./session-helpers.ts";
 
 /**
  * Finding 7 (part): upload bodies must be base64 (400 naming the field, not a 500 or garbage on
@@ -17,13 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-async function activeSession(headers: Record<string, string>): Promise<string> {
-  const created = await t.request("/api/sessions", { method: "POST", headers });
-  expect(created.status).toBe(201);
-  const { id } = await json<{ id: string }>(created);
-  await waitFor(async () => (await sessionJson(t, id, headers)).status === "active", 20_000, "active");
-  return id;
-}
+const activeSession = (headers: Record<string, string>) => startActiveSession(t, headers);
 
 const post = (path: string, headers: Record<string, string>, body: unknown) =>
   t.request(path, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -5,7 +5,7 @@ import { router } from "../../src/trpc/init.ts";
 import { publicProcedure } from "../../src/trpc/procedures.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { json, startTestPlatform, type TestPlatform } from "../support/harness.ts";
-import { sessionJson, waitFor } from "../mobile/session-helpers.ts";
+import { startActiveSession, waitFor } from "../mobile/session-helpers.ts";
 
 /**
  * Issue 9, finding 8: open streams are capped per client address across surfaces (REST SSE, tRPC
@@ -19,13 +19,7 @@ describe("open streams per address, REST SSE and tRPC together", () => {
   });
   afterAll(() => t.stop());
 
-  async function activeSession(headers: Record<string, string>): Promise<string> {
-    const created = await t.request("/api/sessions", { method: "POST", headers });
-    expect(created.status).toBe(201);
-    const { id } = await json<{ id: string }>(created);
-    await waitFor(async () => (await sessionJson(t, id, headers)).status === "active");
-    return id;
-  }
+  const activeSession = (headers: Record<string, string>) => startActiveSession(t, headers);
 
   const watch = (signal?: AbortSignal) =>
     fetch(`${t.url}/trpc/health.watch?input=${encodeURIComponent(JSON.stringify({ json: { interval_s: 60 } }))}`, { signal });
