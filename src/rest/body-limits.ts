@@ -1,8 +1,6 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { AppError } from "../platform/errors.ts";
-import { AUTHED_BODY_BYTES, JSON_ENVELOPE_BYTES, type ProcedureMeta, PUBLIC_BODY_BYTES } from "../trpc/meta.ts";
-
-export { AUTHED_BODY_BYTES, JSON_ENVELOPE_BYTES, PUBLIC_BODY_BYTES };
+import { AUTHED_BODY_BYTES, type ProcedureMeta, PUBLIC_BODY_BYTES } from "../trpc/meta.ts";
 
 /** How much of a request body a procedure reads, and whether its caller must authenticate first. */
 export interface BodyLimit {
