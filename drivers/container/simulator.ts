@@ -47,7 +47,17 @@ interface SimVolume {
 /** What a stopped container's process would report after SIGTERM (128 + 15). */
 const SIGTERM_EXIT = 143;
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const EPHEMERAL_PORTS = { first: 32768, last: 60999 };
+/**
+ * A host port the machine says is free now: a random pick from the ephemeral range could be a port
+ * some other process listens on or dials from, and the "container" behind it (a test's fixture)
+ * would then fail to bind or the caller would reach a stranger.
+ */
+function freeHostPort(hostname: string): number {
+  const probe = Bun.listen({ hostname, port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
 
 /**
  * An in-memory container engine with Docker's state machine and error cases, for machines with no
@@ -234,7 +244,7 @@ export class SimulatorContainerDriver implements ContainerDriver {
     return (spec.publish ?? []).map((request) => {
       let hostPort = request.hostPort;
       if (hostPort === undefined) {
-        do hostPort = EPHEMERAL_PORTS.first + Math.floor(Math.random() * (EPHEMERAL_PORTS.last - EPHEMERAL_PORTS.first));
+        do hostPort = freeHostPort("127.0.0.1");
         while (taken.has(hostPort));
       } else if (taken.has(hostPort)) {
         throw new ContainerError("CONFLICT", `host port ${hostPort} is already allocated`);
