@@ -9,3 +9,4 @@ export * from "./skills.ts";
 export * from "./storage.ts";
 export * from "./users.ts";
 export * from "./work-queue.ts";
+export * from "./workspaces.ts";
