@@ -5,6 +5,7 @@ import { ZConnectionsConfig } from "./connections.ts";
 import { ZDatabaseConfig } from "./database.ts";
 import { ZDevicesConfig } from "./devices.ts";
 import { envKeys } from "./helpers.ts";
+import { ZJobsConfig } from "./jobs.ts";
 import { ZMailConfig } from "./mail.ts";
 import { ZOidcConfig } from "./oidc.ts";
 import { ZQueueConfig } from "./queue.ts";
@@ -29,6 +30,7 @@ export const CONFIG_AREAS = {
   devices: ZDevicesConfig,
   sessions: ZSessionsConfig,
   skills: ZSkillsConfig,
+  jobs: ZJobsConfig,
 };
 
 export type ConfigAreas = { [Name in keyof typeof CONFIG_AREAS]: z.output<(typeof CONFIG_AREAS)[Name]> };
@@ -48,6 +50,7 @@ export function composeConfig(areas: ConfigAreas) {
     ...areas.blobs,
     ...areas.mail,
     ...areas.skills,
+    jobs: areas.jobs,
     devices: { ...areas.devices, ...areas.sessions },
     identity: { ...areas.auth, ...areas.oidc },
   };
