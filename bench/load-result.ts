@@ -32,6 +32,8 @@ export interface LoadPlan {
    * production, instead of refusing one loopback address.
    */
   forwardedFor: number;
+  /** Extra request headers, e.g. `authorization` for the authenticated cases. */
+  headers?: Record<string, string>;
 }
 
 export const LOAD_PLAN_ENV = "BENCH_LOAD_PLAN";

@@ -20,7 +20,10 @@ function readPlan(): LoadPlan {
 const plan = readPlan();
 const url = new URL(plan.url);
 if (url.protocol !== "http:") throw new Error("the load generator speaks plain HTTP only");
-const head = `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/json\r\nUser-Agent: agent-cloud-bench\r\n`;
+const extraHeaders = Object.entries(plan.headers ?? {})
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join("");
+const head = `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/json\r\nUser-Agent: agent-cloud-bench\r\n${extraHeaders}`;
 // Prebuilt, so the generator spends its time on the wire, not on building requests.
 const requests =
   plan.forwardedFor > 0

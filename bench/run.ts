@@ -6,20 +6,25 @@
  */
 import { availableParallelism } from "node:os";
 import { prepareBackend } from "./backend.ts";
-import { CASES, type BenchCase, type ServerSpec } from "./cases.ts";
+import { CASES, TRPC_BATCH_CALLS, TRPC_BATCH_PATH, type BenchCase, type ServerSpec } from "./cases.ts";
 import type { LoadPlan, LoadResult } from "./load-result.ts";
 import { snapshotCpu, splitCpu, type CpuSplit } from "./machine-load.ts";
 import { readBenchOptions } from "./options.ts";
 import { runLoad, startServer, type ServerProcess } from "./processes.ts";
 import { renderReport } from "./report.ts";
 import { profileFlags, serverEnv } from "./server-env.ts";
+import { seedApiKey } from "./seed.ts";
 import { summarize, type CaseCpu, type CaseRun, type CaseSummary } from "./summary.ts";
+import { batchedQueryPath } from "./trpc-batch-url.ts";
 
 /** Distinct X-Forwarded-For addresses: enough that no address nears a per-IP limit (100/min). */
 const CLIENT_ADDRESSES = 65_536;
 
 const options = readBenchOptions();
-const selected = CASES.filter((c) => c.id === "bare" || !options.only || c.id.includes(options.only));
+const batchPath = await batchedQueryPath("health.compute", TRPC_BATCH_CALLS);
+const selected = CASES.filter((c) => c.id === "bare" || !options.only || c.id.includes(options.only)).map((c) =>
+  c.path === TRPC_BATCH_PATH ? { ...c, path: batchPath } : c,
+);
 const groups = new Map<ServerSpec, BenchCase[]>();
 for (const c of selected) groups.set(c.server, [...(groups.get(c.server) ?? []), c]);
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -31,6 +36,8 @@ log(
 );
 
 const backend = await prepareBackend(options.databaseUrl);
+// One user and API key for the authenticated cases, before any server opens the database.
+const apiKey = selected.some((c) => c.apiKey) ? await seedApiKey(backend) : undefined;
 let current: ServerProcess | undefined;
 let cleaning: Promise<void> | undefined;
 const cleanup = () =>
@@ -42,12 +49,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => void cleanup().finally(() => process.exit(130)));
 }
 
-const plan = (url: string, seconds: number): LoadPlan => ({
+const plan = (url: string, seconds: number, benchCase: BenchCase): LoadPlan => ({
   url,
   connections: options.connections,
   warmupSeconds: options.warmupSeconds,
   seconds,
   forwardedFor: CLIENT_ADDRESSES,
+  headers: benchCase.apiKey && apiKey ? { authorization: `Bearer ${apiKey}` } : {},
 });
 
 const runs = new Map<string, CaseRun[]>();
@@ -64,11 +72,11 @@ try {
         continue;
       }
       // Settle: every route of this server once before anything is measured (JIT, lazy route compilation, start-up garbage).
-      for (const benchCase of cases) await runLoad(plan(current.url + benchCase.path, options.warmupSeconds));
+      for (const benchCase of cases) await runLoad(plan(current.url + benchCase.path, options.warmupSeconds, benchCase));
       for (const benchCase of cases) {
         const before = snapshotCpu();
         const began = performance.now();
-        const load = await runLoad(plan(current.url + benchCase.path, options.seconds));
+        const load = await runLoad(plan(current.url + benchCase.path, options.seconds, benchCase));
         const split = splitCpu(before, snapshotCpu(), current.pid, backend.kind === "postgres");
         const run: CaseRun = { round, load, cpu: caseCpu(split, load, (performance.now() - began) / 1000) };
         runs.set(benchCase.id, [...(runs.get(benchCase.id) ?? []), run]);
