@@ -3,6 +3,7 @@ export * from "./audit.ts";
 export * from "./credentials.ts";
 export * from "./device-sessions.ts";
 export * from "./idempotency.ts";
+export * from "./ledger.ts";
 export * from "./market.ts";
 export * from "./rate-limits.ts";
 export * from "./skills.ts";
