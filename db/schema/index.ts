@@ -1,5 +1,6 @@
 /** Every aggregate's tables, one file each. drizzle-kit reads this folder. */
 export * from "./audit.ts";
+export * from "./compute.ts";
 export * from "./credentials.ts";
 export * from "./device-sessions.ts";
 export * from "./idempotency.ts";
