@@ -6,6 +6,7 @@ export * from "./device-sessions.ts";
 export * from "./idempotency.ts";
 export * from "./ledger.ts";
 export * from "./market.ts";
+export * from "./payments.ts";
 export * from "./rate-limits.ts";
 export * from "./skills.ts";
 export * from "./storage.ts";
