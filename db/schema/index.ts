@@ -1,4 +1,5 @@
 /** Every aggregate's tables, one file each. drizzle-kit reads this folder. */
+export * from "./anthropic-proxy.ts";
 export * from "./audit.ts";
 export * from "./compute.ts";
 export * from "./credentials.ts";

@@ -1,0 +1,6 @@
+/**
+ * The anthropic-proxy domain's entry for other domains and the composition root: the per-sandbox
+ * proxy tokens (issued on sandbox create/resume, revoked on pause/delete) and the usage totals.
+ */
+export { issueProxyToken, revokeProxyTokens, authenticateProxyToken, PROXY_TOKEN_PREFIX, type ProxyPrincipal } from "./tokens.ts";
+export { usageOf, type UsageTotals } from "./usage.ts";

@@ -1,0 +1,61 @@
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/connection.ts";
+import { sandboxProxyTokens } from "../../../db/schema/anthropic-proxy.ts";
+import { sandboxes } from "../../../db/schema/workspaces.ts";
+import { hashToken, randomToken } from "../../platform/tokens.ts";
+
+/** What a proxy token looks like, so a leaked one is recognisable in a log or a scanner. */
+export const PROXY_TOKEN_PREFIX = "acsbx_";
+
+/** Sandbox states whose token works: the container exists and may call the model. */
+const LIVE_STATUSES = ["creating", "running"] as const;
+
+/**
+ * A new proxy token for a sandbox: returns the plaintext once and stores its hash. The sandbox's
+ * older tokens are revoked in the same transaction, so exactly one token is live per sandbox.
+ */
+export async function issueProxyToken(db: DbOrTx, input: { sandboxId: string; workspaceId: string }): Promise<string> {
+  const token = PROXY_TOKEN_PREFIX + randomToken(32);
+  await db.transaction(async (tx) => {
+    await revokeProxyTokens(tx, input.sandboxId);
+    await tx.insert(sandboxProxyTokens).values({ tokenHash: hashToken(token), sandboxId: input.sandboxId, workspaceId: input.workspaceId });
+  });
+  return token;
+}
+
+/**
+ * Revokes every live token of a sandbox. The proxy looks its token up on every request (no cache),
+ * so the very next request with a revoked token is refused.
+ */
+export async function revokeProxyTokens(db: DbOrTx, sandboxId: string): Promise<void> {
+  await db
+    .update(sandboxProxyTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sandboxProxyTokens.sandboxId, sandboxId), isNull(sandboxProxyTokens.revokedAt)));
+}
+
+export interface ProxyPrincipal {
+  sandboxId: string;
+  workspaceId: string;
+}
+
+/**
+ * The sandbox a presented token belongs to, or null: unknown, revoked, or its sandbox is no longer
+ * creating/running (a pause or delete refuses it even if a revocation were missed). One indexed query.
+ */
+export async function authenticateProxyToken(db: DbOrTx, token: string): Promise<ProxyPrincipal | null> {
+  if (!token.startsWith(PROXY_TOKEN_PREFIX)) return null;
+  const rows = await db
+    .select({ sandboxId: sandboxProxyTokens.sandboxId, workspaceId: sandboxProxyTokens.workspaceId })
+    .from(sandboxProxyTokens)
+    .innerJoin(sandboxes, eq(sandboxes.id, sandboxProxyTokens.sandboxId))
+    .where(
+      and(
+        eq(sandboxProxyTokens.tokenHash, hashToken(token)),
+        isNull(sandboxProxyTokens.revokedAt),
+        inArray(sandboxes.status, [...LIVE_STATUSES]),
+      ),
+    )
+    .limit(1);
+  return rows[0] ?? null;
+}
