@@ -13,6 +13,7 @@ import { ClientGate, type TimeoutControl } from "./rest/client-gate.ts";
 import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
 import { collectRestRoutes } from "./rest/routes.ts";
 import { createTrpcAdmission, MAX_TRPC_BATCH } from "./rest/trpc-admission.ts";
+import { createSubdomainProxy } from "./domains/sandboxes/index.ts";
 import { appRouter } from "./router.ts";
 import { surfaceOfPath } from "./surfaces/index.ts";
 import { assertAccessDeclared } from "./trpc/access.ts";
@@ -51,6 +52,8 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
     createContext: (info, responseHeaders) => createContextInner(services, info, responseHeaders),
     logger,
   });
+  // Hosts `oc-{id}.BASE_DOMAIN` / `claw-{id}.BASE_DOMAIN` go to the sandbox, whatever the path; any other Host falls through.
+  const subdomain = createSubdomainProxy(services);
   const allowedMethods = allowedMethodsIndex([
     ...routes.map((r) => ({ path: r.routerPath, method: r.meta.method })),
     ...["/openapi.json", "/docs", "/docs/scalar.js", "/blobs/*"].map((path) => ({ path, method: "GET" })),
@@ -63,7 +66,9 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
   // no Elysia context, hooks or response mapping on the documented paths. Filled in below.
   const nativeRoutes: Record<string, Record<string, NativeRouteHandler>> = {};
   const app = new Elysia({ serve: { routes: nativeRoutes, maxRequestBodySize: largestBodyBytes(bodyLimits) + BUN_BODY_MARGIN } })
-    .onRequest(({ request, set }) => {
+    .onRequest(({ request, set, server }) => {
+      const proxied = subdomain.handle(request, server);
+      if (proxied) return proxied;
       set.headers["x-request-id"] = requestIdFrom(request.headers);
     })
     .onError(({ code, error, request, set }) => {
@@ -123,6 +128,13 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
       },
       { parse: "none" },
     );
+  }
+  // Every route Bun's own router serves first asks the subdomain proxy (Elysia's go through onRequest above).
+  // After a WebSocket upgrade the proxy resolves undefined, which Bun accepts.
+  for (const methods of Object.values(nativeRoutes)) {
+    for (const [method, serve] of Object.entries(methods)) {
+      methods[method] = (request, server) => (subdomain.handle(request, server) as Promise<Response> | null) ?? serve(request, server);
+    }
   }
   return app;
 }

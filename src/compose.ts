@@ -15,6 +15,8 @@ import { createRateLimiter } from "./platform/rate-limit/index.ts";
 import { loadSigningSecret } from "./platform/secrets.ts";
 import type { CachedPrincipal, Services } from "./platform/services.ts";
 import { createSessionsModule } from "./domains/sessions/module.ts";
+import { issueProxyToken, revokeProxyTokens } from "./domains/anthropic-proxy/index.ts";
+import { createSandboxesModule } from "./domains/sandboxes/module.ts";
 
 export interface CreateServicesOptions {
   config: Config;
@@ -83,7 +85,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     principalCache,
     shutdownSignal: shutdown.signal,
     sessionStreams: new StreamSlots(config.devices.streamsPerUser),
-    modules: { sessions: createSessionsModule({ db: database.db, devices, signingSecret }) },
+    modules: { sandboxes: createSandboxesModule({ proxyTokens: { issue: issueProxyToken, revoke: revokeProxyTokens } }), sessions: createSessionsModule({ db: database.db, devices, signingSecret }) },
   };
   let closed = false;
   return {

@@ -5,8 +5,10 @@ import { healthRouter } from "./domains/health/router.ts";
 import { inviteAdminProcedures, magicLinkProcedures } from "./domains/magic-link/router.ts";
 import { oidcProcedures } from "./domains/oidc/router.ts";
 import { passwordAuthProcedures } from "./domains/password-auth/router.ts";
+import { sandboxProcedures } from "./domains/sandboxes/router.ts";
 import { sessionsRouter } from "./domains/sessions/router.ts";
 import { skillsRouter } from "./domains/skills/router.ts";
+import { workspaceProcedures } from "./domains/workspaces/router.ts";
 import { router } from "./trpc/init.ts";
 
 /**
@@ -21,6 +23,8 @@ export const appRouter = router({
   admin: router({ ...adminProcedures, ...inviteAdminProcedures }),
   sessions: sessionsRouter,
   skills: skillsRouter,
+  workspaces: router(workspaceProcedures),
+  sandboxes: router(sandboxProcedures),
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ import { ZMailConfig } from "./mail.ts";
 import { ZOidcConfig } from "./oidc.ts";
 import { ZQueueConfig } from "./queue.ts";
 import { ZRedisConfig } from "./redis.ts";
+import { ZSandboxesConfig } from "./sandboxes.ts";
 import { ZServerConfig } from "./server.ts";
 import { ZSessionsConfig } from "./sessions.ts";
 import { ZSigningConfig } from "./signing.ts";
@@ -31,6 +32,7 @@ export const CONFIG_AREAS = {
   sessions: ZSessionsConfig,
   skills: ZSkillsConfig,
   jobs: ZJobsConfig,
+  sandboxes: ZSandboxesConfig,
 };
 
 export type ConfigAreas = { [Name in keyof typeof CONFIG_AREAS]: z.output<(typeof CONFIG_AREAS)[Name]> };
@@ -53,6 +55,7 @@ export function composeConfig(areas: ConfigAreas) {
     jobs: areas.jobs,
     devices: { ...areas.devices, ...areas.sessions },
     identity: { ...areas.auth, ...areas.oidc },
+    sandboxes: areas.sandboxes,
   };
 }
 

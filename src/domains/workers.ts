@@ -1,5 +1,6 @@
 import type { Services } from "../platform/services.ts";
 import { announceSignInTokenReturn } from "./magic-link/dev-token-return.ts";
+import { startSandboxWorkers } from "./sandboxes/index.ts";
 import { startSessionWorkers } from "./sessions/workers.ts";
 
 /** Every domain's background work (queue workers, reconcilers) and start-up notices, started with the platform. */
@@ -9,8 +10,10 @@ export function startDomainWorkers(services: Services) {
     reconcileMs: services.config.devices.reconcileMs,
     allocateLeaseMs: services.config.devices.allocateLeaseMs,
   });
+  const sandboxes = startSandboxWorkers(services);
   return {
     async stop() {
+      await sandboxes.stop();
       await sessions.stop();
     },
   };

@@ -1,6 +1,7 @@
 import { createApiKey } from "../../src/auth/api-keys.ts";
 import { createEvalRun } from "../../src/domains/skills/service.ts";
 import { syncSkills } from "../../src/domains/skills/sync.ts";
+import { createUserWithKey } from "./factories.ts";
 import type { TestPlatform } from "./harness.ts";
 import { freshIp } from "./identity-helpers.ts";
 import type { OwnedResource, OwnedResourceTable, Owner } from "./route-access.ts";
@@ -60,7 +61,111 @@ async function ownerSkill(t: TestPlatform, owner: Owner) {
   return { name, description };
 }
 
+/** One workspace per owner (made through the API, so the owner is its owner), shared by the workspace routes. */
+const workspaces = new Map<string, Promise<{ id: string; name: string }>>();
+
+function ownerWorkspace(t: TestPlatform, owner: Owner, fresh = false) {
+  let made = fresh ? undefined : workspaces.get(owner.userId);
+  if (!made) {
+    made = makeWorkspace(t, owner);
+    if (!fresh) workspaces.set(owner.userId, made);
+  }
+  return made;
+}
+
+async function makeWorkspace(t: TestPlatform, owner: Owner): Promise<{ id: string; name: string }> {
+  const name = marker("owned-workspace");
+  const created = await t.request("/api/workspaces", { method: "POST", headers: { ...owner.headers, "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  if (created.status !== 201) throw new Error(`owner's workspace: ${created.status} ${await created.text()}`);
+  return { id: ((await created.json()) as { id: string }).id, name };
+}
+
+/** One running (simulated) sandbox per owner, shared by the sandbox routes (its DELETE runs last). */
+const sandboxes = new Map<string, Promise<{ id: string; marks: string[] }>>();
+
+function ownerSandbox(t: TestPlatform, owner: Owner) {
+  let made = sandboxes.get(owner.userId);
+  if (!made) {
+    made = makeSandbox(t, owner);
+    sandboxes.set(owner.userId, made);
+  }
+  return made;
+}
+
+async function makeSandbox(t: TestPlatform, owner: Owner): Promise<{ id: string; marks: string[] }> {
+  const workspace = await ownerWorkspace(t, owner);
+  const name = marker("owned-sandbox");
+  const headers = { ...owner.headers, "content-type": "application/json" };
+  const created = await t.request(`/api/workspaces/${workspace.id}/sandboxes`, { method: "POST", headers, body: JSON.stringify({ name, type: "opencode" }) });
+  if (created.status !== 201) throw new Error(`owner's sandbox: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const sandbox = (await (await t.request(`/api/sandboxes/${id}`, { headers })).json()) as { status: string };
+    if (sandbox.status === "running") return { id, marks: [name, workspace.name] };
+    if (sandbox.status === "error") throw new Error(`owner's sandbox failed: ${JSON.stringify(sandbox)}`);
+    await Bun.sleep(50);
+  }
+  throw new Error("owner's sandbox never ran");
+}
+
+/** Another member of the owner's workspace, for the member routes. */
+async function ownerMember(t: TestPlatform, owner: Owner): Promise<{ workspaceId: string; userId: string; marks: string[] }> {
+  const workspace = await ownerWorkspace(t, owner);
+  const member = await createUserWithKey(t);
+  const added = await t.request(`/api/workspaces/${workspace.id}/members`, {
+    method: "POST",
+    headers: { ...owner.headers, "content-type": "application/json" },
+    body: JSON.stringify({ user_id: member.user.id, role: "viewer" }),
+  });
+  if (added.status !== 201) throw new Error(`owner's member: ${added.status} ${await added.text()}`);
+  return { workspaceId: workspace.id, userId: member.user.id, marks: [workspace.name, member.user.email] };
+}
+
+function onWorkspace(extra: Record<string, unknown> = {}) {
+  return async ({ t, owner }: { t: TestPlatform; owner: Owner }): Promise<OwnedResource> => {
+    const workspace = await ownerWorkspace(t, owner);
+    return { input: { id: workspace.id, ...extra }, marks: [workspace.name] };
+  };
+}
+
+function onSandbox(extra: Record<string, unknown> = {}) {
+  return async ({ t, owner }: { t: TestPlatform; owner: Owner }): Promise<OwnedResource> => {
+    const sandbox = await ownerSandbox(t, owner);
+    return { input: { id: sandbox.id, ...extra }, marks: sandbox.marks };
+  };
+}
+
 export const ownedResources: OwnedResourceTable = {
+  "workspaces.get": onWorkspace(),
+  // Its own workspace: the owner's deletion would otherwise end the one the other routes share.
+  "workspaces.delete": async ({ t, owner }) => {
+    const workspace = await ownerWorkspace(t, owner, true);
+    return { input: { id: workspace.id }, marks: [workspace.name] };
+  },
+  "workspaces.listMembers": onWorkspace(),
+  "workspaces.addMember": async ({ t, owner }) => {
+    const workspace = await ownerWorkspace(t, owner);
+    const someone = await createUserWithKey(t);
+    return { input: { id: workspace.id, user_id: someone.user.id, role: "viewer" }, marks: [workspace.name] };
+  },
+  "workspaces.updateMember": async ({ t, owner }) => {
+    const member = await ownerMember(t, owner);
+    return { input: { id: member.workspaceId, userId: member.userId, role: "developer" }, marks: member.marks };
+  },
+  "workspaces.removeMember": async ({ t, owner }) => {
+    const member = await ownerMember(t, owner);
+    return { input: { id: member.workspaceId, userId: member.userId }, marks: member.marks };
+  },
+  "sandboxes.list": onWorkspace(),
+  "sandboxes.create": onWorkspace({ name: "from-someone", type: "opencode" }),
+  "sandboxes.get": onSandbox(),
+  "sandboxes.pause": onSandbox(),
+  "sandboxes.resume": onSandbox(),
+  "sandboxes.exec": onSandbox({ command: "true" }),
+  "sandboxes.readFile": onSandbox({ path: "/etc/hostname" }),
+  "sandboxes.writeFile": onSandbox({ path: "/tmp/owned", content_base64: "eA==" }),
+  "sandboxes.delete": onSandbox(),
   "apiKeys.revoke": async ({ t, owner }) => {
     const name = marker("owned-key");
     const { summary } = await createApiKey(t.platform.services.db, { userId: owner.userId, name });

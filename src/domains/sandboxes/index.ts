@@ -1,0 +1,5 @@
+/** The sandboxes domain's entry for the app and other domains. */
+export { destroyWorkspaceSandboxes } from "./service.ts";
+export { createSubdomainProxy, parseSandboxHost, type ProxyServer, type SubdomainProxy } from "./subdomain-proxy.ts";
+export { startSandboxWorkers } from "./workers.ts";
+export { createSandboxesModule, type SandboxProxyTokens, type SandboxesModule } from "./module.ts";
