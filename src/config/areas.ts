@@ -8,6 +8,7 @@ import { envKeys } from "./helpers.ts";
 import { ZJobsConfig } from "./jobs.ts";
 import { ZMailConfig } from "./mail.ts";
 import { ZOidcConfig } from "./oidc.ts";
+import { ZPaymentsConfig } from "./payments.ts";
 import { ZQueueConfig } from "./queue.ts";
 import { ZRedisConfig } from "./redis.ts";
 import { ZSandboxesConfig } from "./sandboxes.ts";
@@ -32,6 +33,7 @@ export const CONFIG_AREAS = {
   sessions: ZSessionsConfig,
   skills: ZSkillsConfig,
   jobs: ZJobsConfig,
+  payments: ZPaymentsConfig,
   sandboxes: ZSandboxesConfig,
 };
 
@@ -53,6 +55,7 @@ export function composeConfig(areas: ConfigAreas) {
     ...areas.mail,
     ...areas.skills,
     jobs: areas.jobs,
+    payments: areas.payments,
     devices: { ...areas.devices, ...areas.sessions },
     identity: { ...areas.auth, ...areas.oidc },
     sandboxes: areas.sandboxes,

@@ -12,6 +12,8 @@ export function readRestInput(route: RestRoute, request: Request, params: Record
   if (!route.takesBody || !declaresBody(request.headers)) return inputFrom(route, request.url, undefined, params);
   const contentType = request.headers.get("content-type");
   if (!isJsonContentType(contentType)) throw unsupportedMediaType(contentType);
+  const raw = route.meta.rawBody;
+  if (raw) return readBodyText(request, route.body.maxBytes).then((text) => ({ [raw.field]: text }));
   return readJsonBody(request, route.body.maxBytes).then((body) => inputFrom(route, request.url, body, params));
 }
 

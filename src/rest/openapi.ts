@@ -80,7 +80,9 @@ function operationFor(route: RestRoute, policyErrors: Readonly<Record<number, st
     schema: properties[name] ?? { type: "string" },
   }));
   let requestBody: unknown;
-  if (route.takesBody && inputSchema) {
+  if (route.takesBody && meta.rawBody) {
+    requestBody = { required: true, content: { "application/json": { schema: { type: "object", description: meta.rawBody.description } } } };
+  } else if (route.takesBody && inputSchema) {
     const bodyProperties = Object.fromEntries(
       Object.entries(properties).filter(([name]) => !route.pathParams.includes(name)),
     );

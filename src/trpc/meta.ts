@@ -37,6 +37,11 @@ export interface RestMeta {
    * REST callers get the decoded bytes with this content type.
    */
   binary?: { base64Field: string; contentType: string };
+  /**
+   * The JSON body is handed over as its exact text in this string input field instead of being
+   * parsed (a webhook checks a signature over the bytes as sent); `description` documents the body.
+   */
+  rawBody?: { field: string; description: string };
   /** Server-Sent Events route (subscription procedures): field of each event naming its SSE `event:`. */
   sseEventField?: string;
   /**

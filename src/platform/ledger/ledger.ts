@@ -60,7 +60,7 @@ function toTransfer(row: TransferRow): LedgerTransfer {
   };
 }
 
-interface Account {
+export interface Account {
   id: string;
   ownerId: string | null;
   currency: string;
@@ -148,7 +148,11 @@ async function insufficient(db: DbOrTx, debit: Account, amount: bigint): Promise
   );
 }
 
-async function transfer(db: DbOrTx, input: TransferInput): Promise<LedgerTransfer> {
+/**
+ * The one statement a transfer is: exported for bench/market.ts, whose floor issues exactly this
+ * SQL bare through Bun SQL.
+ */
+export function transferStatement(input: TransferInput): { statement: SQL; debit: Account; credit: Account } {
   checkKey(input.idempotencyKey);
   checkAmount(input.amount);
   const debit = account(input.debit);
@@ -191,7 +195,14 @@ async function transfer(db: DbOrTx, input: TransferInput): Promise<LedgerTransfe
       returning 1
     )
     select ${TRANSFER_COLUMNS("t")}, (select count(*) from moved)::int as moved from t`;
+  return { statement, debit, credit };
+}
 
+async function transfer(db: DbOrTx, input: TransferInput): Promise<LedgerTransfer> {
+  const { statement, debit, credit } = transferStatement(input);
+  const { amount } = input;
+  const pending = input.pending === true;
+  const reference = input.reference ?? null;
   let rows: TransferRow[];
   try {
     rows = await isolated(db, (inner) => queryRows<TransferRow>(inner, statement));
