@@ -3,6 +3,7 @@ import { StreamSlots } from "./platform/stream-slots.ts";
 import { openDatabase, type DatabaseHandle } from "../db/connection.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { databaseTarget } from "../db/target.ts";
+import { createChainDriver } from "../drivers/chain/index.ts";
 import { createContainerDriver } from "../drivers/container/index.ts";
 import { createDeviceDriver } from "../drivers/device/index.ts";
 import { createBlobStore } from "./platform/blobs/index.ts";
@@ -15,9 +16,12 @@ import { createRateLimiter } from "./platform/rate-limit/index.ts";
 import { loadSigningSecret } from "./platform/secrets.ts";
 import type { CachedPrincipal, Services } from "./platform/services.ts";
 import { createSessionsModule } from "./domains/sessions/module.ts";
-import { createWalletModule } from "./domains/wallet/module.ts";
 import { issueProxyToken, revokeProxyTokens } from "./domains/anthropic-proxy/index.ts";
 import { createSandboxesModule } from "./domains/sandboxes/module.ts";
+import { createBoardModule } from "./domains/board/module.ts";
+import { createJobsModule } from "./domains/jobs/module.ts";
+import { createWalletModule } from "./domains/wallet/module.ts";
+import { createComputeModule } from "./domains/compute/module.ts";
 
 export interface CreateServicesOptions {
   config: Config;
@@ -68,6 +72,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     mail: mailer.kind,
     containers: containers.kind,
   });
+  const chain = createChainDriver(config.chain);
   const devices = createDeviceDriver({ image: config.devices.image, pool: config.devices.pool }, { containers });
   const services: Services = {
     config,
@@ -86,7 +91,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     principalCache,
     shutdownSignal: shutdown.signal,
     sessionStreams: new StreamSlots(config.devices.streamsPerUser),
-    modules: { sandboxes: createSandboxesModule({ proxyTokens: { issue: issueProxyToken, revoke: revokeProxyTokens } }), sessions: createSessionsModule({ db: database.db, devices, signingSecret }), wallet: createWalletModule({ config: config.payments, baseUrl: () => config.publicUrl ?? options.baseUrl(), signingSecret }) },
+    modules: { sandboxes: createSandboxesModule({ proxyTokens: { issue: issueProxyToken, revoke: revokeProxyTokens } }), sessions: createSessionsModule({ db: database.db, devices, signingSecret }), jobs: createJobsModule(), wallet: createWalletModule({ config: config.payments, baseUrl: () => config.publicUrl ?? options.baseUrl(), signingSecret }), board: createBoardModule(), compute: createComputeModule({ chain }) },
   };
   let closed = false;
   return {

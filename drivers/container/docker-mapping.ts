@@ -42,6 +42,7 @@ export function toCreateOptions(spec: ContainerSpec): Dockerode.ContainerCreateO
       Memory: spec.memoryBytes,
       NanoCpus: spec.cpus === undefined ? undefined : Math.round(spec.cpus * 1e9),
       PidsLimit: spec.pidsLimit,
+      ...(spec.network ? { NetworkMode: spec.network } : {}),
     },
   };
 }

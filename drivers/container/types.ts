@@ -70,6 +70,8 @@ export interface ContainerSpec {
   memoryBytes?: number;
   cpus?: number;
   pidsLimit?: number;
+  /** "none": no network at all (verifier sandboxes); omitted means the engine's default network. */
+  network?: "none";
 }
 
 export interface PublishedPort {

@@ -1,4 +1,6 @@
 import type { Services } from "../platform/services.ts";
+import { startComputeWorkers } from "./compute/workers.ts";
+import { startJobWorkers } from "./jobs/workers.ts";
 import { announceSignInTokenReturn } from "./magic-link/dev-token-return.ts";
 import { startSandboxWorkers } from "./sandboxes/index.ts";
 import { startSessionWorkers } from "./sessions/workers.ts";
@@ -11,12 +13,16 @@ export function startDomainWorkers(services: Services) {
     reconcileMs: services.config.devices.reconcileMs,
     allocateLeaseMs: services.config.devices.allocateLeaseMs,
   });
+  const compute = startComputeWorkers(services);
   const sandboxes = startSandboxWorkers(services);
+  const jobs = startJobWorkers(services);
   const wallet = startWalletWorkers(services);
   return {
     async stop() {
       await wallet.stop();
+      await jobs.stop();
       await sandboxes.stop();
+      await compute.stop();
       await sessions.stop();
     },
   };

@@ -23,6 +23,7 @@ export const ID_PREFIX = {
   queueWorker: "wrk",
   // Products still to land; reserved so they are not taken by another meaning meanwhile.
   marketJob: "mjb",
+  jobAttempt: "jat",
   agent: "agt",
   wallet: "wal",
   transfer: "tfr",

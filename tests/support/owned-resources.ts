@@ -4,6 +4,7 @@ import { syncSkills } from "../../src/domains/skills/sync.ts";
 import { createUserWithKey } from "./factories.ts";
 import type { TestPlatform } from "./harness.ts";
 import { freshIp } from "./identity-helpers.ts";
+import { ownedJob } from "../market/jobs-owned.ts";
 import type { OwnedResource, OwnedResourceTable, Owner } from "./route-access.ts";
 
 /**
@@ -137,6 +138,14 @@ function onSandbox(extra: Record<string, unknown> = {}) {
 }
 
 export const ownedResources: OwnedResourceTable = {
+  "jobs.get": ownedJob("open"),
+  "jobs.logs": ownedJob("open"),
+  "jobs.pay": ownedJob("pending"),
+  "jobs.cancel": ownedJob("open"),
+  "jobs.accept": ownedJob("held"),
+  "jobs.reject": ownedJob("held"),
+  "jobs.fail": ownedJob("accepted"),
+  "jobs.submit": ownedJob("accepted", { output: "x marks the spot" }),
   "workspaces.get": onWorkspace(),
   // Its own workspace: the owner's deletion would otherwise end the one the other routes share.
   "workspaces.delete": async ({ t, owner }) => {
