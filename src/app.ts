@@ -5,6 +5,7 @@ import { AppError } from "./platform/errors.ts";
 import type { Services } from "./platform/services.ts";
 import { handleSignedBlobRequest } from "./platform/blobs/signed-url.ts";
 import { allowedMethodsIndex } from "./rest/allowed-methods.ts";
+import { anthropicProxyRoutes } from "./domains/anthropic-proxy/index.ts";
 import { bodyLimitsByPath, largestBodyBytes } from "./rest/body-limits.ts";
 import { DOCS_HTML, scalarScriptPath } from "./rest/docs.ts";
 import { createRestHandler } from "./rest/handler.ts";
@@ -129,6 +130,8 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
       { parse: "none" },
     );
   }
+  // `/proxy/anthropic/*`, any method: a sandbox's proxy token swapped for the real key (src/domains/anthropic-proxy).
+  nativeRoutes["/proxy/anthropic/*"] = anthropicProxyRoutes(services);
   // Every route Bun's own router serves first asks the subdomain proxy (Elysia's go through onRequest above).
   // After a WebSocket upgrade the proxy resolves undefined, which Bun accepts.
   for (const methods of Object.values(nativeRoutes)) {

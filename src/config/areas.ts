@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { ZAnthropicConfig } from "./anthropic.ts";
 import { ZAuthConfig } from "./auth.ts";
 import { ZBlobsConfig } from "./blobs.ts";
 import { ZConnectionsConfig } from "./connections.ts";
@@ -33,6 +34,7 @@ export const CONFIG_AREAS = {
   sessions: ZSessionsConfig,
   skills: ZSkillsConfig,
   jobs: ZJobsConfig,
+  anthropic: ZAnthropicConfig,
   payments: ZPaymentsConfig,
   sandboxes: ZSandboxesConfig,
 };
@@ -55,6 +57,7 @@ export function composeConfig(areas: ConfigAreas) {
     ...areas.mail,
     ...areas.skills,
     jobs: areas.jobs,
+    anthropic: areas.anthropic,
     payments: areas.payments,
     devices: { ...areas.devices, ...areas.sessions },
     identity: { ...areas.auth, ...areas.oidc },

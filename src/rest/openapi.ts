@@ -1,4 +1,5 @@
 import { SURFACE_REGISTRY, type SurfaceDefinition } from "../surfaces/index.ts";
+import { ANTHROPIC_PROXY_OPENAPI } from "../domains/anthropic-proxy/index.ts";
 import { rateLimitErrors } from "../surfaces/rate-limit-errors.ts";
 import type { AuthScheme, ProcedureMeta, RestMeta } from "../trpc/meta.ts";
 import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
@@ -29,6 +30,8 @@ export function buildOpenApiDocument(
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     tags: SURFACE_TAGS,
     paths,
+    // Raw handlers that are no OpenAPI operation (any method, any path below them), documented as an extension.
+    "x-proxies": [ANTHROPIC_PROXY_OPENAPI],
     components: {
       securitySchemes: SECURITY_SCHEMES,
       schemas: ERROR_SCHEMAS,

@@ -4,3 +4,5 @@
  */
 export { issueProxyToken, revokeProxyTokens, authenticateProxyToken, PROXY_TOKEN_PREFIX, type ProxyPrincipal } from "./tokens.ts";
 export { usageOf, type UsageTotals } from "./usage.ts";
+export { anthropicProxyRoutes } from "./routes.ts";
+export { ANTHROPIC_PROXY_OPENAPI, ANTHROPIC_PROXY_PREFIX, createAnthropicProxy } from "./handler.ts";

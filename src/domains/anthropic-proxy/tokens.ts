@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
-import { sandboxProxyTokens } from "../../../db/schema/anthropic-proxy.ts";
+import { anthropicUsage, sandboxProxyTokens } from "../../../db/schema/anthropic-proxy.ts";
 import { sandboxes } from "../../../db/schema/workspaces.ts";
 import { hashToken, randomToken } from "../../platform/tokens.ts";
 
@@ -44,9 +44,23 @@ export interface ProxyPrincipal {
  * creating/running (a pause or delete refuses it even if a revocation were missed). One indexed query.
  */
 export async function authenticateProxyToken(db: DbOrTx, token: string): Promise<ProxyPrincipal | null> {
+  const found = await lookUp(db, token, false);
+  return found ? { sandboxId: found.sandboxId, workspaceId: found.workspaceId } : null;
+}
+
+/** As authenticateProxyToken, with the tokens the sandbox used in the last minute, in the same query. */
+export async function authenticateWithRecentTokens(db: DbOrTx, token: string): Promise<(ProxyPrincipal & { tokensLastMinute: number }) | null> {
+  const found = await lookUp(db, token, true);
+  return found ? { sandboxId: found.sandboxId, workspaceId: found.workspaceId, tokensLastMinute: Number(found.tokensLastMinute ?? 0) } : null;
+}
+
+async function lookUp(db: DbOrTx, token: string, withTokens: boolean) {
   if (!token.startsWith(PROXY_TOKEN_PREFIX)) return null;
+  const tokensLastMinute = withTokens
+    ? sql<number>`(select coalesce(sum(${anthropicUsage.inputTokens} + ${anthropicUsage.outputTokens}), 0)::int from ${anthropicUsage} where ${anthropicUsage.sandboxId} = ${sandboxProxyTokens.sandboxId} and ${anthropicUsage.at} > now() - interval '1 minute')`
+    : sql<number>`0`;
   const rows = await db
-    .select({ sandboxId: sandboxProxyTokens.sandboxId, workspaceId: sandboxProxyTokens.workspaceId })
+    .select({ sandboxId: sandboxProxyTokens.sandboxId, workspaceId: sandboxProxyTokens.workspaceId, tokensLastMinute })
     .from(sandboxProxyTokens)
     .innerJoin(sandboxes, eq(sandboxes.id, sandboxProxyTokens.sandboxId))
     .where(
