@@ -106,38 +106,49 @@ export async function cancelJob(deps: MarketDeps, userId: string, jobId: string)
 /**
  * POST /api/jobs/pull: the best open job the agent can do (all required capabilities, highest
  * price, then oldest) is held for it in one statement; `FOR UPDATE SKIP LOCKED` lets concurrent
- * pullers pass over each other's rows, so no two get the same job.
+ * pullers pass over each other's rows, so no two get the same job. Under READ COMMITTED a row
+ * another puller took between this statement's snapshot and its lock fails the recheck and the
+ * LIMIT 1 comes back empty though other jobs are open; then, while a matching job is still open,
+ * the pull is tried again (PULL_RETRIES times at most).
  */
 export async function pullJob(deps: MarketDeps, userId: string, input: { agent_id?: string | undefined; min_price_cents?: number | undefined }): Promise<TJob | null> {
   const agent = await requireWorkerAgent(deps.db, userId, input.agent_id);
   const capabilities = JSON.stringify(agent.capabilities);
-  const row = await deps.db.transaction(async (tx) => {
-    const candidate = tx
-      .select({ id: marketJobs.id })
-      .from(marketJobs)
-      .where(
-        and(
-          eq(marketJobs.status, "open"),
-          sql`${marketJobs.posterId} <> ${userId}`,
-          sql`${marketJobs.capabilities} <@ ${capabilities}::text::jsonb`,
-          or(isNull(marketJobs.deadlineAt), gt(marketJobs.deadlineAt, sql`now()`)),
-          input.min_price_cents !== undefined ? gte(marketJobs.priceCents, BigInt(input.min_price_cents)) : undefined,
-        ),
-      )
-      .orderBy(desc(marketJobs.priceCents), asc(marketJobs.createdAt))
-      .limit(1)
-      .for("update", { skipLocked: true });
-    const [held] = await tx
-      .update(marketJobs)
-      // The state machine's `hold` step, applied to whichever row the subquery locked.
-      .set({ ...holdSet(deps, userId, agent.id), status: JOB_STEPS.hold.to[0], updatedAt: new Date() })
-      .where(and(inArray(marketJobs.id, candidate), inArray(marketJobs.status, [...JOB_STEPS.hold.from])))
-      .returning();
-    if (held) await startAttempt(tx, { jobId: held.id, agentId: agent.id, userId });
-    return held ?? null;
-  });
-  return row ? view(deps, row, "worker") : null;
+  const matching = and(
+    eq(marketJobs.status, "open"),
+    sql`${marketJobs.posterId} <> ${userId}`,
+    sql`${marketJobs.capabilities} <@ ${capabilities}::text::jsonb`,
+    or(isNull(marketJobs.deadlineAt), gt(marketJobs.deadlineAt, sql`now()`)),
+    input.min_price_cents !== undefined ? gte(marketJobs.priceCents, BigInt(input.min_price_cents)) : undefined,
+  );
+  for (let attempt = 0; attempt < PULL_RETRIES; attempt++) {
+    const row = await deps.db.transaction(async (tx) => {
+      const candidate = tx
+        .select({ id: marketJobs.id })
+        .from(marketJobs)
+        .where(matching)
+        .orderBy(desc(marketJobs.priceCents), asc(marketJobs.createdAt))
+        .limit(1)
+        .for("update", { skipLocked: true });
+      const [held] = await tx
+        .update(marketJobs)
+        // The state machine's `hold` step, applied to whichever row the subquery locked.
+        .set({ ...holdSet(deps, userId, agent.id), status: JOB_STEPS.hold.to[0], updatedAt: new Date() })
+        // `= (subquery)`, a scalar InitPlan run once: with `IN`, PostgreSQL may rescan the subquery
+        // per row of a join and hold several jobs in one pull.
+        .where(and(sql`${marketJobs.id} = (${candidate})`, inArray(marketJobs.status, [...JOB_STEPS.hold.from])))
+        .returning();
+      if (held) await startAttempt(tx, { jobId: held.id, agentId: agent.id, userId });
+      return held ?? null;
+    });
+    if (row) return view(deps, row, "worker");
+    const [open] = await deps.db.select({ id: marketJobs.id }).from(marketJobs).where(matching).limit(1);
+    if (!open) return null;
+  }
+  return null;
 }
+
+const PULL_RETRIES = 20;
 
 function holdSet(deps: MarketDeps, userId: string, agentId: string) {
   return {
