@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { ZAnthropicConfig } from "./anthropic.ts";
 import { ZAuthConfig } from "./auth.ts";
 import { ZBlobsConfig } from "./blobs.ts";
+import { ZChainConfig } from "./chain.ts";
 import { ZConnectionsConfig } from "./connections.ts";
 import { ZDatabaseConfig } from "./database.ts";
 import { ZDevicesConfig } from "./devices.ts";
@@ -34,6 +35,7 @@ export const CONFIG_AREAS = {
   sessions: ZSessionsConfig,
   skills: ZSkillsConfig,
   jobs: ZJobsConfig,
+  chain: ZChainConfig,
   anthropic: ZAnthropicConfig,
   payments: ZPaymentsConfig,
   sandboxes: ZSandboxesConfig,
@@ -57,6 +59,7 @@ export function composeConfig(areas: ConfigAreas) {
     ...areas.mail,
     ...areas.skills,
     jobs: areas.jobs,
+    chain: areas.chain,
     anthropic: areas.anthropic,
     payments: areas.payments,
     devices: { ...areas.devices, ...areas.sessions },
