@@ -44,20 +44,21 @@ function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-export function startAnthropicStandIn(options: { apiKey?: string } = {}): AnthropicStandIn {
+/** `record: false` keeps no requests (a benchmark sends hundreds of thousands); `port` 0 picks a free one. */
+export function startAnthropicStandIn(options: { apiKey?: string; record?: boolean; port?: number } = {}): AnthropicStandIn {
   const apiKey = options.apiKey ?? `sk-ant-api03-standin-${crypto.randomUUID()}`;
   const seen: SeenRequest[] = [];
   let held: Promise<void> | null = null;
 
   const server = Bun.serve({
-    port: 0,
+    port: options.port ?? 0,
     hostname: "127.0.0.1",
     idleTimeout: 60,
     async fetch(request) {
       const url = new URL(request.url);
       const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
       const record: SeenRequest = { method: request.method, path: url.pathname, search: url.search, headers: Object.fromEntries(request.headers), body };
-      seen.push(record);
+      if (options.record !== false) seen.push(record);
       if (request.headers.get("x-api-key") !== apiKey) return error(401, "authentication_error", "invalid x-api-key");
       if (!request.headers.get("anthropic-version")) return error(400, "invalid_request_error", "anthropic-version: header is required");
 

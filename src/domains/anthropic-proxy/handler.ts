@@ -105,7 +105,7 @@ export function createAnthropicProxy(deps: AnthropicProxyDeps): AnthropicProxyHa
     if (!token) return anthropicError(401, "authentication_error", "x-api-key header is required", requestId);
     let principal: Awaited<ReturnType<typeof authenticateWithRecentTokens>>;
     try {
-      principal = await authenticateWithRecentTokens(db, token);
+      principal = await authenticateWithRecentTokens(db, token, config.tokensPerMinute > 0);
     } catch (error) {
       logger.error("anthropic proxy: token lookup failed", { requestId, error: error instanceof Error ? error.message : String(error) });
       return anthropicError(500, "api_error", "Internal error", requestId);

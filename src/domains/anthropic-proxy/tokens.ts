@@ -48,9 +48,12 @@ export async function authenticateProxyToken(db: DbOrTx, token: string): Promise
   return found ? { sandboxId: found.sandboxId, workspaceId: found.workspaceId } : null;
 }
 
-/** As authenticateProxyToken, with the tokens the sandbox used in the last minute, in the same query. */
-export async function authenticateWithRecentTokens(db: DbOrTx, token: string): Promise<(ProxyPrincipal & { tokensLastMinute: number }) | null> {
-  const found = await lookUp(db, token, true);
+/**
+ * As authenticateProxyToken, with the tokens the sandbox used in the last minute, summed in the
+ * same query when `countTokens` (else 0).
+ */
+export async function authenticateWithRecentTokens(db: DbOrTx, token: string, countTokens = true): Promise<(ProxyPrincipal & { tokensLastMinute: number }) | null> {
+  const found = await lookUp(db, token, countTokens);
   return found ? { sandboxId: found.sandboxId, workspaceId: found.workspaceId, tokensLastMinute: Number(found.tokensLastMinute ?? 0) } : null;
 }
 
