@@ -34,6 +34,10 @@ export interface LoadPlan {
   forwardedFor: number;
   /** Extra request headers, e.g. `authorization` for the authenticated cases. */
   headers?: Record<string, string>;
+  /** Default GET. */
+  method?: "GET" | "POST";
+  /** A JSON body (ASCII) sent with every request, e.g. a Messages call for bench:proxy. */
+  body?: string;
 }
 
 export const LOAD_PLAN_ENV = "BENCH_LOAD_PLAN";

@@ -23,14 +23,17 @@ if (url.protocol !== "http:") throw new Error("the load generator speaks plain H
 const extraHeaders = Object.entries(plan.headers ?? {})
   .map(([name, value]) => `${name}: ${value}\r\n`)
   .join("");
-const head = `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/json\r\nUser-Agent: agent-cloud-bench\r\n${extraHeaders}`;
+// A POST plan carries its JSON body (ASCII) after every request's head.
+const body = plan.body ?? "";
+const bodyHeaders = plan.body === undefined ? "" : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+const head = `${plan.method ?? "GET"} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/json\r\nUser-Agent: agent-cloud-bench\r\n${extraHeaders}${bodyHeaders}`;
 // Prebuilt, so the generator spends its time on the wire, not on building requests.
 const requests =
   plan.forwardedFor > 0
     ? Array.from({ length: plan.forwardedFor }, (_, i) =>
-        Buffer.from(`${head}X-Forwarded-For: 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\r\n\r\n`, "latin1"),
+        Buffer.from(`${head}X-Forwarded-For: 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\r\n\r\n${body}`, "latin1"),
       )
-    : [Buffer.from(`${head}\r\n`, "latin1")];
+    : [Buffer.from(`${head}\r\n${body}`, "latin1")];
 let sent = 0;
 const nextRequest = () => requests[sent++ % requests.length] as Buffer;
 
