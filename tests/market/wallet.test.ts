@@ -331,6 +331,21 @@ describe("withdraw", () => {
   });
 });
 
+describe("concurrent withdrawals", () => {
+  test("30 at once against 1,000 cents of earnings: exactly 10 go through, the rest are 402, the balance never goes below zero", async () => {
+    const { headers, user } = await createUserWithKey(t);
+    await earn(user.id, 1000);
+    const accountId = await onboarded(headers);
+    const replies = await Promise.all(Array.from({ length: 30 }, () => call<Withdrawal>("POST", "/api/wallet/withdraw", headers, { amount_cents: 100 })));
+    const statuses = replies.map((reply) => reply.status).sort();
+    expect(statuses.filter((status) => status === 200).length).toBe(10);
+    expect(statuses.filter((status) => status === 402).length).toBe(20);
+    expect(replies.filter((reply) => reply.status === 200).every((reply) => reply.body.status === "posted")).toBe(true);
+    expect(stripe.transfers.filter((tr) => tr.destination === accountId).length).toBe(10);
+    expect((await balanceOf(headers)).withdrawable_cents).toBe(0);
+  });
+});
+
 describe("without payments configured", () => {
   test("the Stripe routes answer 503 with a clear message; the balance still answers", async () => {
     const bare = await startTestPlatform();
@@ -349,6 +364,8 @@ describe("without payments configured", () => {
       const webhook = await bare.request("/api/stripe/webhook", { method: "POST", headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=x" }, body: "{}" });
       expect(webhook.status).toBe(503);
       expect((await bare.request("/api/wallet/balance", { headers })).status).toBe(200);
+      // The simulator's pages do not exist unless PAYMENTS_DRIVER=simulator.
+      expect((await bare.request("/api/stripe/simulator/checkout/cs_sim_0123456789abcdef01234567")).status).toBe(404);
     } finally {
       await bare.stop();
     }

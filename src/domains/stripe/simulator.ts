@@ -1,17 +1,18 @@
 import { AppError } from "../../platform/errors.ts";
-import { findCheckoutSession, requirePayments, type WalletDeps } from "../wallet/index.ts";
+import { findCheckoutSession, type WalletDeps } from "../wallet/index.ts";
 
-function simulatedSession(deps: WalletDeps, id: string) {
-  const payments = requirePayments(deps);
-  if (payments.kind !== "simulator" || !payments.signCompletedCheckout) throw new AppError("NOT_FOUND", "The checkout simulator is off (PAYMENTS_DRIVER is not simulator)");
-  return { payments, sign: payments.signCompletedCheckout.bind(payments) };
+/** The simulator's signing, or 404: with Stripe (or no payments at all) these pages do not exist. */
+function simulator(deps: WalletDeps) {
+  const payments = deps.payments;
+  if (payments?.kind !== "simulator" || !payments.signCompletedCheckout) throw new AppError("NOT_FOUND", "The checkout simulator is off (PAYMENTS_DRIVER is not simulator)");
+  return { sign: payments.signCompletedCheckout.bind(payments) };
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The simulator's checkout page: the amount and a Pay button that completes the session. */
 export async function simulatedCheckoutPage(deps: WalletDeps, id: string): Promise<{ html: string }> {
-  simulatedSession(deps, id);
+  simulator(deps);
   const session = await findCheckoutSession(deps.db, id);
   if (!session) throw new AppError("NOT_FOUND", `checkout session ${id} not found`);
   const amount = `${(Number(session.amountCents) / 100).toFixed(2)} ${session.currency.toUpperCase()}`;
@@ -32,7 +33,7 @@ document.getElementById("pay").onclick = async () => {
 
 /** Completes a simulated session: signs the event as Stripe would and delivers it to this platform's webhook over HTTP. */
 export async function completeSimulatedCheckout(deps: WalletDeps, id: string): Promise<{ completed: boolean; webhook_status: number }> {
-  const { sign } = simulatedSession(deps, id);
+  const { sign } = simulator(deps);
   const session = await findCheckoutSession(deps.db, id);
   if (!session) throw new AppError("NOT_FOUND", `checkout session ${id} not found`);
   const { payload, signature } = await sign({
