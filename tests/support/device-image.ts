@@ -30,7 +30,7 @@ export async function withBootDelay(base: string, delayMs: number): Promise<stri
 }
 
 /** Runs a command; its trimmed stdout, or an error carrying its stderr. */
-async function run(cmd: string[], stdin?: string): Promise<string> {
+export async function run(cmd: string[], stdin?: string): Promise<string> {
   const proc = Bun.spawn(cmd, { stdin: stdin === undefined ? "ignore" : new Blob([stdin]), stdout: "pipe", stderr: "pipe" });
   const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   if (code !== 0) throw new Error(`${cmd.join(" ")} failed (${code}): ${err}`);

@@ -4,6 +4,7 @@ import { sandboxes } from "../../db/schema/index.ts";
 import { SANDBOX_LABELS } from "../../drivers/sandbox/index.ts";
 import { sandboxSecret } from "../../src/domains/sandboxes/lifecycle.ts";
 import { findSandbox } from "../../src/domains/sandboxes/records.ts";
+import { reconcileSandboxes } from "../../src/domains/sandboxes/reconciler.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { watchSecret } from "../support/secret-watch.ts";
 import { call, callJson, runningSandbox, waitForSandbox, workspaceWithRoles, type SandboxBody, type WorkspaceFixture } from "./workspace-helpers.ts";
@@ -117,6 +118,27 @@ test("over SANDBOX_CAPACITY a create is 503 with Retry-After", async () => {
     const response = await call(other, team.owner, "POST", `/api/workspaces/${team.id}/sandboxes`, { name: "x", type: "opencode" });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("30");
+  } finally {
+    await other.stop();
+  }
+}, 120_000);
+
+test("a running sandbox idle past SANDBOX_IDLE_PAUSE_MIN is paused by the reconciler; a proxied request counts as activity", async () => {
+  const other = await startTestPlatform({ env: { CONTAINER_DRIVER: "simulator", SANDBOX_IDLE_PAUSE_MIN: "5" } });
+  try {
+    const team = await workspaceWithRoles(other);
+    const idle = await runningSandbox(other, team.owner, team.id);
+    const busy = await runningSandbox(other, team.owner, team.id);
+    const { db } = other.platform.services;
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    await db.update(sandboxes).set({ lastActivityAt: longAgo }).where(eq(sandboxes.id, idle.id));
+    await db.update(sandboxes).set({ lastActivityAt: longAgo }).where(eq(sandboxes.id, busy.id));
+    // A request through the subdomain proxy (nothing answers behind a simulated sandbox: 502) is activity.
+    const reply = await other.request("/", { headers: { host: new URL(busy.url).host, ...team.members.viewer.headers } });
+    expect(reply.status).toBe(502);
+    await reconcileSandboxes(other.platform.services);
+    expect((await callJson<SandboxBody>(other, team.owner, "GET", `/api/sandboxes/${idle.id}`)).status).toBe("paused");
+    expect((await callJson<SandboxBody>(other, team.owner, "GET", `/api/sandboxes/${busy.id}`)).status).toBe("running");
   } finally {
     await other.stop();
   }

@@ -188,3 +188,14 @@ test("a paused sandbox answers 409 with a hint to resume", async () => {
   expect(await response.json()).toEqual({ error: `The sandbox is paused; resume it with POST /api/sandboxes/${sandbox.id}/resume` });
   expect((await call(t, fx.outsider, "GET", "/echo")).status).toBe(404);
 });
+
+test("in a workspace with auto_resume, a request to a paused sandbox resumes it", async () => {
+  const created = await callJson<{ id: string; auto_resume: boolean }>(t, fx.owner, "POST", "/api/workspaces", { name: "auto", auto_resume: true }, 201);
+  expect(created.auto_resume).toBe(true);
+  const paused = await runningSandbox(t, fx.owner, created.id, "openclaw");
+  await callJson(t, fx.owner, "POST", `/api/sandboxes/${paused.id}/pause`);
+  // Simulated: the new container runs nothing, so the resumed sandbox answers 502 instead of 409.
+  const response = await t.request("/readyz", { headers: { host: new URL(paused.url).host, ...fx.owner.headers } });
+  expect(response.status).toBe(502);
+  expect((await callJson<SandboxBody>(t, fx.owner, "GET", `/api/sandboxes/${paused.id}`)).status).toBe("running");
+});

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
-import { sandboxes, type SandboxRow, type SandboxStatus } from "../../../db/schema/index.ts";
+import { sandboxes, workspaceMembers, type SandboxRow, type SandboxStatus, type WorkspaceRoleName } from "../../../db/schema/index.ts";
 import { sandboxProgram } from "../../../drivers/sandbox/index.ts";
 import { ID_PREFIX } from "../../platform/ids.ts";
 import type { TSandbox } from "./sandboxes.types.ts";
@@ -53,6 +53,17 @@ export function sandboxIdOfLabel(label: string): string | null {
 export async function findSandbox(db: DbOrTx, id: string): Promise<SandboxRow | null> {
   const [row] = await db.select().from(sandboxes).where(eq(sandboxes.id, id)).limit(1);
   return row ?? null;
+}
+
+/** A sandbox and the user's role in its workspace (null: not a member), in one query. */
+export async function findSandboxWithRole(db: DbOrTx, id: string, userId: string): Promise<{ row: SandboxRow; role: WorkspaceRoleName | null } | null> {
+  const [found] = await db
+    .select({ row: sandboxes, role: workspaceMembers.role })
+    .from(sandboxes)
+    .leftJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, sandboxes.workspaceId), eq(workspaceMembers.userId, userId)))
+    .where(eq(sandboxes.id, id))
+    .limit(1);
+  return found ? { row: found.row, role: found.role ?? null } : null;
 }
 
 /** Moves a sandbox to `patch.status` only from a status the table allows (and, when given, at `generation`). */

@@ -130,15 +130,9 @@ export async function resumeSandbox(services: Services, input: { userId: string;
   const row = await requireSandbox(services, { ...input, action: "sandboxes.resume" });
   cloudOnly(row);
   if (row.status === "running") return row;
-  const bumped = await bumpGeneration(services.db, row.id);
-  if (!bumped) throw new AppError("CONFLICT", `The sandbox is ${row.status}; only a paused sandbox can be resumed`);
-  await services.queue.enqueue({
-    queue: START_QUEUE,
-    key: startJobKey(row.id, bumped.generation),
-    payload: { sandboxId: row.id, generation: bumped.generation },
-    maxAttempts: 3,
-  });
-  return waitWhileStarting(services, row.id, bumped.generation, services.config.sandboxes.readyTimeoutS * 1000 + RESUME_WAIT_SLACK_MS, input.signal);
+  const resumed = await restart(services, row, input.signal);
+  if (!resumed) throw new AppError("CONFLICT", `The sandbox is ${row.status}; only a paused sandbox can be resumed`);
+  return resumed;
 }
 
 /**
@@ -148,11 +142,15 @@ export async function resumeSandbox(services: Services, input: { userId: string;
 export async function resumeSandboxFor(services: Services, row: SandboxRow, signal?: AbortSignal): Promise<SandboxRow | null> {
   const [workspace] = await services.db.select({ autoResume: workspaces.autoResume }).from(workspaces).where(eq(workspaces.id, row.workspaceId)).limit(1);
   if (!workspace?.autoResume || row.kind !== "cloud") return null;
+  return restart(services, row, signal);
+}
+
+/** Queues a paused sandbox's next start and waits for it; null when it was not paused. */
+async function restart(services: Services, row: SandboxRow, signal?: AbortSignal): Promise<SandboxRow | null> {
   const bumped = await bumpGeneration(services.db, row.id);
-  const generation = bumped?.generation ?? row.generation;
-  if (bumped) {
-    await services.queue.enqueue({ queue: START_QUEUE, key: startJobKey(row.id, generation), payload: { sandboxId: row.id, generation }, maxAttempts: 3 });
-  }
+  if (!bumped) return null;
+  const { generation } = bumped;
+  await services.queue.enqueue({ queue: START_QUEUE, key: startJobKey(row.id, generation), payload: { sandboxId: row.id, generation }, maxAttempts: 3 });
   return waitWhileStarting(services, row.id, generation, services.config.sandboxes.readyTimeoutS * 1000 + RESUME_WAIT_SLACK_MS, signal);
 }
 
@@ -161,7 +159,8 @@ async function waitWhileStarting(services: Services, sandboxId: string, generati
   for (;;) {
     const row = await findSandbox(services.db, sandboxId);
     if (!row) throw new AppError("NOT_FOUND", "Sandbox not found");
-    const starting = row.generation === generation && (row.status === "paused" || row.status === "creating");
+    // A later resume may have taken over (a higher generation): its start is this one's too.
+    const starting = row.generation >= generation && (row.status === "paused" || row.status === "creating");
     if (!starting || Date.now() > deadline || signal?.aborted) return row;
     await Bun.sleep(100);
   }

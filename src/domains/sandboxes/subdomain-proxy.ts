@@ -6,9 +6,9 @@ import { SESSION_COOKIE } from "../../auth/sessions.ts";
 import { AppError, messageOf } from "../../platform/errors.ts";
 import { hopByHop } from "../../platform/hop-by-hop.ts";
 import type { Services } from "../../platform/services.ts";
-import { authorize } from "../workspaces/index.ts";
+import { decide } from "../workspaces/index.ts";
 import { sandboxSecret } from "./lifecycle.ts";
-import { findSandbox, sandboxIdOfLabel, touchSandbox } from "./records.ts";
+import { findSandboxWithRole, sandboxIdOfLabel, touchSandbox } from "./records.ts";
 import { resumeSandboxFor } from "./service.ts";
 
 /**
@@ -106,12 +106,24 @@ const TOUCH_EVERY_MS = 30_000;
 export function createSubdomainProxy(services: Services): SubdomainProxy {
   const baseDomain = services.config.sandboxes.baseDomain;
   const touched = new Map<string, number>();
-  const touch = (sandboxId: string) => {
+  const touch = async (sandboxId: string) => {
     const now = Date.now();
     if ((touched.get(sandboxId) ?? 0) + TOUCH_EVERY_MS > now) return;
     touched.set(sandboxId, now);
     if (touched.size > 10_000) touched.clear();
-    void touchSandbox(services.db, sandboxId).catch(() => {});
+    await touchSandbox(services.db, sandboxId).catch(() => {});
+  };
+
+  // A sandbox's secret never changes: decrypted once per process.
+  const secrets = new Map<string, Promise<string>>();
+  const secretOf = (row: SandboxRow) => {
+    let secret = secrets.get(row.secretEncrypted);
+    if (!secret) {
+      if (secrets.size > 10_000) secrets.clear();
+      secret = sandboxSecret(services, row);
+      secrets.set(row.secretEncrypted, secret);
+    }
+    return secret;
   };
 
   /** The running sandbox the caller may reach, or the error to answer. */
@@ -120,11 +132,14 @@ export function createSubdomainProxy(services: Services): SubdomainProxy {
     const info = { requestId, ip: clientIp, headers: request.headers, method: request.method, url: request.url };
     const principal = await resolvePrincipal(services, info, new Headers()).catch(() => null);
     if (!principal) throw notFound;
-    let row = await findSandbox(services.db, target.sandboxId);
-    if (!row || row.type !== target.program.type || row.status === "deleted") throw notFound;
-    await authorize(services.db, { workspaceId: row.workspaceId, userId: principal.userId, action: "sandboxes.proxy" }).catch(() => {
+    const found = await findSandboxWithRole(services.db, target.sandboxId, principal.userId);
+    if (!found || found.row.type !== target.program.type || found.row.status === "deleted") throw notFound;
+    try {
+      decide(found.role, "sandboxes.proxy");
+    } catch {
       throw notFound;
-    });
+    }
+    let row = found.row;
     if (row.status === "paused") {
       const resumed = await resumeSandboxFor(services, row, request.signal);
       if (!resumed) {
@@ -148,8 +163,8 @@ export function createSubdomainProxy(services: Services): SubdomainProxy {
     } catch (error) {
       return errorResponse(error instanceof AppError ? error : new AppError("INTERNAL", messageOf(error)), requestId);
     }
-    touch(row.id);
-    const secret = await sandboxSecret(services, row);
+    await touch(row.id);
+    const secret = await secretOf(row);
     const url = new URL(request.url);
     const address = row.address as string;
     const websocket = request.headers.get("upgrade")?.toLowerCase() === "websocket";

@@ -60,9 +60,13 @@ export async function authorize(
   db: DbOrTx,
   input: { workspaceId: string; userId: string; action: WorkspaceAction; notFound?: string },
 ): Promise<WorkspaceRoleName> {
-  const role = await memberRole(db, input.workspaceId, input.userId);
-  if (!role) throw new AppError("NOT_FOUND", input.notFound ?? "Workspace not found");
-  const needed = WORKSPACE_ACTIONS[input.action];
+  return decide(await memberRole(db, input.workspaceId, input.userId), input.action, input.notFound);
+}
+
+/** `authorize`'s decision on a role already read (null: not a member). */
+export function decide(role: WorkspaceRoleName | null, action: WorkspaceAction, notFound = "Workspace not found"): WorkspaceRoleName {
+  if (!role) throw new AppError("NOT_FOUND", notFound);
+  const needed = WORKSPACE_ACTIONS[action];
   if (!roleAtLeast(role, needed)) throw new AppError("FORBIDDEN", `This needs the ${needed} role or higher in the workspace; yours is ${role}`);
   return role;
 }

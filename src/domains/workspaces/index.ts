@@ -1,2 +1,2 @@
 /** The workspaces domain's entry for other domains: the one authorization decision and its table. */
-export { authorize, memberRole, roleAtLeast, workspaceAccess, WORKSPACE_ACTIONS, type WorkspaceAction } from "./access.ts";
+export { authorize, decide, memberRole, roleAtLeast, workspaceAccess, WORKSPACE_ACTIONS, type WorkspaceAction } from "./access.ts";
