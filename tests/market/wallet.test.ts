@@ -127,6 +127,20 @@ describe("balance", () => {
   });
 });
 
+describe("typed client", () => {
+  test("wallet and Connect procedures answer over tRPC as over REST", async () => {
+    const { headers, key } = await createUserWithKey(t);
+    await topUp(headers, 150);
+    const client = t.client(key);
+    const balance = await client.wallet.balance.query({ limit: 5 });
+    expect(balance.available_cents).toBe(150);
+    expect(balance.ledger[0]?.created_at).toBeInstanceOf(Date);
+    const created = await client.wallet.topup.mutate({ amount_cents: 200 });
+    expect(stripe.sessions.get(created.id)?.amount_total).toBe(200);
+    expect((await client.stripe.connectStatus.query()).connected).toBe(false);
+  });
+});
+
 describe("top-up", () => {
   test("creates a Checkout Session within bounds; the webhook credits it; the ledger shows it", async () => {
     const { headers } = await createUserWithKey(t);
