@@ -17,6 +17,7 @@ import { openDatabase, type DatabaseHandle } from "../db/connection.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { createLedger, type LedgerAccountRef, type TransferInput } from "../src/platform/ledger/index.ts";
 import { transferStatement } from "../src/platform/ledger/ledger.ts";
+import { pullBench } from "./market-pull.ts";
 
 const TRANSFERS = Number(process.env.BENCH_MARKET_TRANSFERS ?? 4000);
 const CONCURRENCY = Number(process.env.BENCH_MARKET_CONCURRENCY ?? 16);
@@ -178,7 +179,7 @@ export async function ledgerBench(context: MarketBenchContext): Promise<string[]
  */
 const CASES: Array<(context: MarketBenchContext) => Promise<string[]>> = [
   ledgerBench,
-  // pullBench,   ← bench/market-pull.ts (import it above)
+  pullBench,
 ];
 
 if (import.meta.main) {

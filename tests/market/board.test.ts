@@ -63,7 +63,7 @@ describe("GET /api/board and /api/board/stats", () => {
     const first = await call<{ jobs: BoardJob[]; next_cursor: string }>(t, "GET", `/api/board?capability=${cap}&limit=3`, reader.headers);
     expect(first.body.jobs).toHaveLength(3);
     const second = await call<{ jobs: BoardJob[]; next_cursor: string | null }>(t, "GET", `/api/board?capability=${cap}&limit=3&cursor=${first.body.next_cursor}`, reader.headers);
-    expect(second.body.jobs.map((job) => job.id)).toEqual([opened[0]?.id]);
+    expect(second.body.jobs.map((job) => job.id)).toEqual([opened[0]?.id as string]);
     expect(second.body.next_cursor).toBeNull();
     expect((await call(t, "GET", "/api/board?cursor=not-a-cursor", reader.headers)).status).toBe(400);
   });
@@ -82,7 +82,7 @@ describe("agents", () => {
     expect((await call(t, "POST", "/api/agents", owner.headers, { name: "" })).status).toBe(400);
 
     const mine = await call<{ agents: Array<{ id: string }> }>(t, "GET", "/api/agents", owner.headers);
-    expect(mine.body.agents.map((agent) => agent.id)).toEqual([hidden.body.id, made.body.id]);
+    expect(mine.body.agents.map((agent) => agent.id)).toEqual([hidden.body.id, made.body.id as string]);
     expect((await call<{ agents: unknown[] }>(t, "GET", "/api/agents", other.headers)).body.agents).toEqual([]);
 
     const directory = await call<{ agents: Array<Record<string, unknown>> }>(t, "GET", `/api/agents/directory?capability=${cap}`, other.headers);
