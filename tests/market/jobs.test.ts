@@ -66,13 +66,17 @@ describe("jobs: the whole story", () => {
     const submitted = await call<JobBody>(t, "POST", `/api/jobs/${run.body.id}/submit`, worker.headers, { output: "hello, world" });
     expect(submitted.status).toBe(200);
     expect(submitted.body.status).toBe("submitted");
+    // Not the poster's until verified and paid for.
+    const before = await call<{ status: string; output: unknown }>(t, "GET", `/api/jobs/${run.body.id}`, poster.headers);
+    if (before.body.status !== "done") expect(before.body.output).toBeNull();
     const seen = await events;
     expect(seen.map((event) => event.event)).toContain("verdict");
     expect(seen.find((event) => event.event === "verdict")?.data).toMatchObject({ line: "verdict: pass" });
     expect(seen.every((event, i) => Number(event.id) === Number(seen[0]?.id) + i)).toBe(true);
 
-    const done = await call<JobBody>(t, "GET", `/api/jobs/${run.body.id}`, poster.headers);
+    const done = await call<JobBody & { output: unknown }>(t, "GET", `/api/jobs/${run.body.id}`, poster.headers);
     expect(done.body.status).toBe("done");
+    expect(done.body.output).toBe("hello, world");
     expect(await posted(db(), acct(worker.user.id, "earnings"))).toBe(475n);
     expect(await posted(db(), acct(null, "fees")) - feesBefore).toBe(25n);
     expect(await posted(db(), acct(poster.user.id, "escrow"))).toBe(0n);
@@ -141,6 +145,21 @@ describe("jobs: each branch", () => {
     expect(Object.keys(pay.body)).toEqual(["error"]);
     expect((await call<JobBody>(t, "GET", `/api/jobs/${run.body.id}`, poster.headers)).body.status).toBe("pending_payment");
     expect(await spendable(db(), acct(poster.user.id, "available"))).toBe(100n);
+  });
+
+  test("pay honours Idempotency-Key: a retry gets the stored answer, the escrow moves once", async () => {
+    const { poster } = await people();
+    const run = await call<JobBody>(t, "POST", "/api/jobs/run", poster.headers, jobSpec());
+    const key = { ...poster.headers, "idempotency-key": `pay-${run.body.id}` };
+    const first = await call<JobBody>(t, "POST", `/api/jobs/${run.body.id}/pay`, key);
+    const retry = await t.request(`/api/jobs/${run.body.id}/pay`, { method: "POST", headers: key });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(((await retry.json()) as JobBody).status).toBe("open");
+    expect(await spendable(db(), acct(poster.user.id, "available"))).toBe(500n);
+    // Without the key, paying again is the invalid transition it is.
+    expect((await call(t, "POST", `/api/jobs/${run.body.id}/pay`, poster.headers)).status).toBe(400);
   });
 
   test("reject puts the job back on the board, no attempt counted", async () => {

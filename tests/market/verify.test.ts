@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { createUserWithKey } from "../support/factories.ts";
 import { TEST_IMAGE, engineDockerHost } from "../support/engine.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
-import { call } from "./jobs-helpers.ts";
+import { waitFor } from "../mobile/session-helpers.ts";
+import { call, createAgent, fund, openJob, type JobBody } from "./jobs-helpers.ts";
 
 setDefaultTimeout(120_000);
 
@@ -91,5 +92,22 @@ describe("POST /api/verify", () => {
     expect(slow.body.log.some((line) => line.includes("was stopped"))).toBe(true);
     // Nothing is left behind.
     expect(await t.platform.services.containers.listByLabel({ "agent-cloud.verify": "1" })).toEqual([]);
+  });
+
+  test.skipIf(!dockerHost)("a job with a command verifier: submit runs it on the engine and the verified job is paid", async () => {
+    const poster = await createUserWithKey(t);
+    const worker = await createUserWithKey(t);
+    await fund(t.platform.services.db, poster.user.id, 1_000);
+    const cap = `cap-${crypto.randomUUID().slice(0, 8)}`;
+    await createAgent(t, worker.headers, { capabilities: [cap] });
+    const job = await openJob(t, poster.headers, { capabilities: [cap], verifier: { type: "command", command: 'test "$(wc -l < "$OUTPUT")" -ge 3' } });
+    await call(t, "POST", `/api/jobs/${job.id}/claim`, worker.headers);
+    await call(t, "POST", `/api/jobs/${job.id}/accept`, worker.headers);
+    await call(t, "POST", `/api/jobs/${job.id}/submit`, worker.headers, { output: "one\ntwo\nthree\n" });
+    const done = await waitFor(async () => {
+      const current = await call<JobBody>(t, "GET", `/api/jobs/${job.id}`, poster.headers);
+      return current.body.status === "done" || current.body.status === "open" ? current.body : null;
+    }, 90_000, "the command verification");
+    expect(done.status).toBe("done");
   });
 });

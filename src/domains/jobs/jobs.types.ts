@@ -58,6 +58,7 @@ export const ZJob = z.object({
   held_until: z.date().nullable(),
   attempts: z.number().int(),
   max_attempts: z.number().int(),
+  /** The submitted output: always to the worker; to the poster once the job is done (verified and paid). */
   output: z.unknown(),
   fail_reason: z.string().nullable(),
   logs_url: z.string(),

@@ -92,7 +92,8 @@ export function toJob(row: MarketJobRow, role: "poster" | "worker", baseUrl: str
     held_until: row.status === "held" ? row.heldUntil : null,
     attempts: row.attempts,
     max_attempts: row.maxAttempts,
-    output: row.output ?? null,
+    // The poster gets the output once it is verified and paid for, not before (it cannot be taken without paying).
+    output: role === "worker" || row.status === "done" ? (row.output ?? null) : null,
     fail_reason: row.failReason,
     logs_url: `${baseUrl.replace(/\/$/, "")}/api/jobs/${row.id}/logs`,
     created_at: row.createdAt,
