@@ -197,6 +197,22 @@ describe("the Anthropic proxy", () => {
     expect(standIn.seen.length).toBe(before + 1);
   });
 
+  test("malformed credentials are 401 in Anthropic's shape, never a 500", async () => {
+    const before = standIn.seen.length;
+    for (const headers of [
+      { authorization: "Basic b3BlbmNvZGU6eA==" },
+      { authorization: "Bearer " },
+      { "x-api-key": "acsbx_" },
+      { "x-api-key": `acsbx_${"z".repeat(10_000)}` },
+      { "x-api-key": "acsbx_'; select 1; --" },
+    ]) {
+      const response = await t.request("/proxy/anthropic/v1/messages", { method: "POST", headers: { "anthropic-version": "2023-06-01", ...headers }, body: "not json" });
+      expect(response.status).toBe(401);
+      expectAnthropicError(await response.text(), "authentication_error");
+    }
+    expect(standIn.seen.length).toBe(before);
+  });
+
   test("a paused or deleted sandbox's token is refused at once", async () => {
     for (const status of ["paused", "deleted"] as const) {
       const s = await sandbox();
