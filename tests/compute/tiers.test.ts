@@ -12,7 +12,7 @@ let t: TestPlatform;
 beforeAll(async () => {
   chain = await startTestChain();
   t = await startTestPlatform({ env: { ...chain.env, TRUSTED_PROXIES: "127.0.0.1", CHAIN_TIER_CACHE_MS: "3600000", CHAIN_POLL_MS: "3600000" } });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await t?.stop();
   await chain?.stop();

@@ -23,7 +23,7 @@ const quiet = { CHAIN_POLL_MS: "3600000", CHAIN_CONFIRMATIONS: String(CONFIRMATI
 beforeAll(async () => {
   chain = await startTestChain();
   t = await startTestPlatform({ env: { ...chain.env, ...quiet } });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await t?.stop();
   await chain?.stop();

@@ -78,9 +78,12 @@ async function pollOnce(deps: WatcherDeps, cursorId: string): Promise<PollResult
   if (cursor.nextBlock > safe) return { range: null, recorded: 0, reorged: 0 };
   const from = cursor.nextBlock;
   const to = Math.min(safe, from + deps.logRange - 1);
-  const logs = await chain.purchaseLogs(BigInt(from), BigInt(to));
+  // Block `to` has the same hash before and after the logs are read: blocks up to it are its
+  // ancestors, so the logs come from the chain that hash names (no reorg in between).
   const toHash = await chain.blockHash(BigInt(to));
   if (!toHash) return { range: null, recorded: 0, reorged: 0 };
+  const logs = await chain.purchaseLogs(BigInt(from), BigInt(to));
+  if ((await chain.blockHash(BigInt(to))) !== toHash) return { range: null, recorded: 0, reorged: 0, again: true };
 
   const recorded = await db.transaction(async (tx) => {
     const [locked] = await tx.select().from(chainCursors).where(eq(chainCursors.id, cursorId)).for("update").limit(1);
