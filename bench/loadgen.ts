@@ -20,13 +20,16 @@ function readPlan(): LoadPlan {
 const plan = readPlan();
 const url = new URL(plan.url);
 if (url.protocol !== "http:") throw new Error("the load generator speaks plain HTTP only");
+// A `host` header in the plan replaces the URL's (the subdomain proxy is chosen by Host, not by address).
+const hostHeader = Object.entries(plan.headers ?? {}).find(([name]) => name.toLowerCase() === "host")?.[1] ?? url.host;
 const extraHeaders = Object.entries(plan.headers ?? {})
+  .filter(([name]) => name.toLowerCase() !== "host")
   .map(([name, value]) => `${name}: ${value}\r\n`)
   .join("");
 // A POST plan carries its JSON body (ASCII) after every request's head.
 const body = plan.body ?? "";
 const bodyHeaders = plan.body === undefined ? "" : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
-const head = `${plan.method ?? "GET"} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/json\r\nUser-Agent: agent-cloud-bench\r\n${extraHeaders}${bodyHeaders}`;
+const head = `${plan.method ?? "GET"} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${hostHeader}\r\nAccept: application/json\r\nUser-Agent: agent-cloud-bench\r\n${extraHeaders}${bodyHeaders}`;
 // Prebuilt, so the generator spends its time on the wire, not on building requests.
 const requests =
   plan.forwardedFor > 0

@@ -10,17 +10,22 @@
  * proxy-ttfb.ts measures the time to the first streamed byte, one call at a time, alternating.
  * Targets (issue 13): proxied req/s ≥ 0.7 of direct; time to first byte within 1 ms of direct at p50.
  *
- * Subdomain proxy: the section is printed for D1's case (`oc-{id}.BASE_DOMAIN` against the same
- * program hit directly); see SUBDOMAIN below.
+ * Subdomain proxy: the same sandbox's program is the same stand-in (its address in the sandbox's
+ * row); a workspace member's API key reaches it at `oc-{id}.BASE_DOMAIN`, the same JSON and streamed
+ * calls as direct, with the same targets.
  *
  * Exit code 0 whatever the figures; 1 if a server would not start or a client failed.
  */
 import { availableParallelism } from "node:os";
 import { openDatabase } from "../db/connection.ts";
 import { migrateDatabase } from "../db/migrate.ts";
-import { sandboxes, workspaces } from "../db/schema/index.ts";
+import { eq } from "drizzle-orm";
+import { sandboxes, workspaceMembers, workspaces } from "../db/schema/index.ts";
 import { databaseTarget } from "../db/target.ts";
+import { createApiKey } from "../src/auth/api-keys.ts";
+import { findOrCreateUserByEmail } from "../src/auth/users.ts";
 import { issueProxyToken } from "../src/domains/anthropic-proxy/index.ts";
+import { encryptSecret } from "../src/platform/crypto.ts";
 import { prepareBackend, type BenchBackend } from "./backend.ts";
 import type { LoadResult } from "./load-result.ts";
 import { readBenchOptions } from "./options.ts";
@@ -29,8 +34,9 @@ import { isTtfbResult, TTFB_PLAN_ENV, type TtfbPlan, type TtfbTarget } from "./p
 import { benchServerEnv, profileFlags } from "./server-env.ts";
 import { median } from "./summary.ts";
 
-/** The subdomain proxy's section (helper D1's case: `oc-{id}.BASE_DOMAIN` against the same program hit directly). */
-const SUBDOMAIN = "Subdomain proxy (oc-{id}.BASE_DOMAIN vs the sandbox's program hit directly): not measured in this run yet.";
+/** The subdomain proxy's case: the bench sandbox's `oc-` host, on BASE_DOMAIN. */
+const BASE_DOMAIN = "bench.test";
+const SIGNING_SECRET = `bench-signing-${crypto.randomUUID()}`;
 
 const options = readBenchOptions();
 const ttfbSamples = Math.max(10, Math.floor(Number(process.env.BENCH_TTFB_SAMPLES ?? 400)));
@@ -40,16 +46,37 @@ const MESSAGE = { model: "claude-stand-in-1", max_tokens: 64, messages: [{ role:
 const JSON_BODY = JSON.stringify(MESSAGE);
 const SSE_BODY = JSON.stringify({ ...MESSAGE, stream: true });
 
+const BENCH_WORKSPACE = "ws_bench0000000000000000";
+const BENCH_SANDBOX = "sbx_bench000000000000000";
+
 /** One sandbox, running, with a proxy token: what a real sandbox's container holds. */
 async function seedSandbox(backend: BenchBackend): Promise<string> {
   const handle = await openDatabase(databaseTarget({ databaseUrl: backend.env.DATABASE_URL || undefined, dataDir: backend.env.DATA_DIR as string }));
   try {
     await migrateDatabase(handle);
-    const workspaceId = "ws_bench0000000000000000";
-    const sandboxId = "sbx_bench000000000000000";
+    const workspaceId = BENCH_WORKSPACE;
+    const sandboxId = BENCH_SANDBOX;
     await handle.db.insert(workspaces).values({ id: workspaceId, name: "bench" });
     await handle.db.insert(sandboxes).values({ id: sandboxId, workspaceId, name: "bench", type: "opencode", driver: "simulator", secretEncrypted: "-", status: "running" });
     return await issueProxyToken(handle.db, { sandboxId, workspaceId });
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The subdomain proxy's side of the bench sandbox: its program is the same stand-in (its address),
+ * its secret sealed with the platform's signing secret, and a member with an API key who reaches
+ * it at `oc-{id}.BASE_DOMAIN`. Returns that member's key.
+ */
+async function seedSubdomain(backend: BenchBackend, upstreamUrl: string): Promise<string> {
+  const handle = await openDatabase(databaseTarget({ databaseUrl: backend.env.DATABASE_URL || undefined, dataDir: backend.env.DATA_DIR as string }));
+  try {
+    const { user } = await findOrCreateUserByEmail(handle.db, { email: "bench-member@example.test", emailVerified: true, adminEmails: [] });
+    await handle.db.insert(workspaceMembers).values({ workspaceId: BENCH_WORKSPACE, userId: user.id, role: "developer" });
+    const secretEncrypted = await encryptSecret(SIGNING_SECRET, "bench-program-secret");
+    await handle.db.update(sandboxes).set({ address: new URL(upstreamUrl).host, secretEncrypted }).where(eq(sandboxes.id, BENCH_SANDBOX));
+    return (await createApiKey(handle.db, { userId: user.id, name: "bench" })).key;
   } finally {
     await handle.close();
   }
@@ -82,8 +109,11 @@ try {
   const lifetime = options.rounds * 4 * (options.warmupSeconds + options.seconds + 30) + ttfbSamples + 600;
   const upstream = await startServer("proxy-upstream.ts", { ...process.env, BENCH_ANTHROPIC_KEY: REAL_KEY, BENCH_MAX_LIFETIME_S: String(lifetime) }, 30_000);
   servers.push(upstream);
+  const memberKey = await seedSubdomain(backend, upstream.url);
   const platformEnv = {
     ...benchServerEnv(backend.env, 0, lifetime),
+    BASE_DOMAIN,
+    SIGNING_SECRET,
     ANTHROPIC_API_KEY: REAL_KEY,
     ANTHROPIC_BASE_URL: upstream.url,
     // The limits' code runs on every request, as in production; their values are not what is measured.
@@ -95,11 +125,15 @@ try {
 
   const direct = { "x-api-key": REAL_KEY, "anthropic-version": "2023-06-01" };
   const proxied = { "x-api-key": token, "anthropic-version": "2023-06-01" };
+  // The member's key opens the subdomain; the stand-in's own key passes through to it untouched.
+  const subdomain = { ...direct, host: `oc-${BENCH_SANDBOX.replace("_", "-")}.${BASE_DOMAIN}`, authorization: `Bearer ${memberKey}` };
   const cases: Case[] = [
     { id: "direct-json", url: `${upstream.url}/v1/messages`, headers: direct, body: JSON_BODY },
     { id: "anthropic-json", url: `${platform.url}/proxy/anthropic/v1/messages`, headers: proxied, body: JSON_BODY },
     { id: "direct-sse", url: `${upstream.url}/v1/messages`, headers: direct, body: SSE_BODY },
     { id: "anthropic-sse", url: `${platform.url}/proxy/anthropic/v1/messages`, headers: proxied, body: SSE_BODY },
+    { id: "subdomain-json", url: `${platform.url}/v1/messages`, headers: subdomain, body: JSON_BODY },
+    { id: "subdomain-sse", url: `${platform.url}/v1/messages`, headers: subdomain, body: SSE_BODY },
   ];
   const runs = new Map<string, LoadResult[]>(cases.map((c) => [c.id, []]));
   for (let round = 1; round <= options.rounds; round++) {
@@ -123,6 +157,7 @@ try {
   const ttfbTargets: TtfbTarget[] = [
     { url: `${upstream.url}/v1/messages`, headers: direct, body: SSE_BODY },
     { url: `${platform.url}/proxy/anthropic/v1/messages`, headers: proxied, body: SSE_BODY },
+    { url: `${platform.url}/v1/messages`, headers: subdomain, body: SSE_BODY },
   ];
   const ttfbPlan: TtfbPlan = { targets: ttfbTargets, samples: ttfbSamples, warmup: Math.min(50, ttfbSamples) };
   const ttfb = await runChild("proxy-ttfb.ts", TTFB_PLAN_ENV, ttfbPlan, (ttfbSamples + 100) * 2 * 5_000, isTtfbResult, "time-to-first-byte client");
@@ -142,7 +177,10 @@ try {
   }
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? "").length))) ?? [];
   const table = rows.map((r) => r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0))).join("  ")).join("\n");
-  const [ttfbDirect, ttfbProxy] = ttfb.targets;
+  const [ttfbDirect, ttfbProxy, ttfbSubdomain] = ttfb.targets;
+  const subJsonRatio = paired("subdomain-json", "direct-json");
+  const subSseRatio = paired("subdomain-sse", "direct-sse");
+  const subTtfbGap = ttfbDirect && ttfbSubdomain ? ttfbSubdomain.p50Ms - ttfbDirect.p50Ms : undefined;
   const jsonRatio = paired("anthropic-json", "direct-json");
   const sseRatio = paired("anthropic-sse", "direct-sse");
   const ttfbGap = ttfbDirect && ttfbProxy ? ttfbProxy.p50Ms - ttfbDirect.p50Ms : undefined;
@@ -161,10 +199,14 @@ try {
     `  anthropic-sse ÷ direct-sse req/s ≥ 0.70:   ${sseRatio?.toFixed(2) ?? "n/a"} ${verdict(sseRatio === undefined ? undefined : sseRatio >= 0.7)}`,
     `  first byte p50, proxy − direct ≤ 1 ms:     ${ttfbGap?.toFixed(2) ?? "n/a"} ms ${verdict(ttfbGap === undefined ? undefined : ttfbGap <= 1)}`,
     "",
-    SUBDOMAIN,
+    `Subdomain proxy (oc-{id}.${BASE_DOMAIN} → the same stand-in as the sandbox's program; subdomain-* rows above)`,
+    `  subdomain       p50 ${ttfbSubdomain?.p50Ms.toFixed(2)} ms  p99 ${ttfbSubdomain?.p99Ms.toFixed(2)} ms  failures ${ttfbSubdomain?.failures} (first streamed byte)`,
+    `  subdomain-json ÷ direct-json req/s ≥ 0.70: ${subJsonRatio?.toFixed(2) ?? "n/a"} ${verdict(subJsonRatio === undefined ? undefined : subJsonRatio >= 0.7)}`,
+    `  subdomain-sse ÷ direct-sse req/s ≥ 0.70:   ${subSseRatio?.toFixed(2) ?? "n/a"} ${verdict(subSseRatio === undefined ? undefined : subSseRatio >= 0.7)}`,
+    `  first byte p50, subdomain − direct ≤ 1 ms: ${subTtfbGap?.toFixed(2) ?? "n/a"} ms ${verdict(subTtfbGap === undefined ? undefined : subTtfbGap <= 1)}`,
   ];
   console.log(lines.join("\n"));
-  failed = (ttfbDirect?.failures ?? 0) + (ttfbProxy?.failures ?? 0) > 0;
+  failed = (ttfbDirect?.failures ?? 0) + (ttfbProxy?.failures ?? 0) + (ttfbSubdomain?.failures ?? 0) > 0;
 } catch (error) {
   failed = true;
   log(error instanceof Error ? (error.stack ?? error.message) : String(error));

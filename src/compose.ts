@@ -91,7 +91,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     principalCache,
     shutdownSignal: shutdown.signal,
     sessionStreams: new StreamSlots(config.devices.streamsPerUser),
-    modules: { sandboxes: createSandboxesModule({ proxyTokens: { issue: issueProxyToken, revoke: revokeProxyTokens } }), sessions: createSessionsModule({ db: database.db, devices, signingSecret }), jobs: createJobsModule(), wallet: createWalletModule({ config: config.payments, baseUrl: () => config.publicUrl ?? options.baseUrl(), signingSecret }), board: createBoardModule(), compute: createComputeModule({ chain }) },
+    modules: { sandboxes: await createSandboxesModule({ bus, logger, proxyTokens: { issue: issueProxyToken, revoke: revokeProxyTokens } }), sessions: createSessionsModule({ db: database.db, devices, signingSecret }), jobs: createJobsModule(), wallet: createWalletModule({ config: config.payments, baseUrl: () => config.publicUrl ?? options.baseUrl(), signingSecret }), board: createBoardModule(), compute: createComputeModule({ chain }) },
   };
   let closed = false;
   return {

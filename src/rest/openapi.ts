@@ -1,5 +1,6 @@
 import { SURFACE_REGISTRY, type SurfaceDefinition } from "../surfaces/index.ts";
 import { ANTHROPIC_PROXY_OPENAPI } from "../domains/anthropic-proxy/index.ts";
+import { SUBDOMAIN_PROXY_OPENAPI } from "../domains/sandboxes/index.ts";
 import { rateLimitErrors } from "../surfaces/rate-limit-errors.ts";
 import type { AuthScheme, ProcedureMeta, RestMeta } from "../trpc/meta.ts";
 import { jsonSchemaOf, type JsonSchema, type RestRoute } from "./routes.ts";
@@ -31,7 +32,7 @@ export function buildOpenApiDocument(
     tags: SURFACE_TAGS,
     paths,
     // Raw handlers that are no OpenAPI operation (any method, any path below them), documented as an extension.
-    "x-proxies": [ANTHROPIC_PROXY_OPENAPI],
+    "x-proxies": [ANTHROPIC_PROXY_OPENAPI, SUBDOMAIN_PROXY_OPENAPI],
     components: {
       securitySchemes: SECURITY_SCHEMES,
       schemas: ERROR_SCHEMAS,

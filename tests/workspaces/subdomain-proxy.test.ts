@@ -181,6 +181,13 @@ describe("everyone else gets 404 without reaching the sandbox", () => {
   });
 });
 
+test("a member removed from the workspace is refused by the very next request", async () => {
+  const leaving = fx.members.maintainer;
+  expect((await via("/echo", { headers: leaving.headers })).status).toBe(200);
+  await callJson(t, fx.owner, "DELETE", `/api/workspaces/${fx.id}/members/${leaving.user.id}`);
+  expect((await via("/echo", { headers: leaving.headers })).status).toBe(404);
+});
+
 test("a paused sandbox answers 409 with a hint to resume", async () => {
   await callJson(t, fx.members.developer, "POST", `/api/sandboxes/${sandbox.id}/pause`);
   const response = await via("/echo", { headers: fx.members.viewer.headers });

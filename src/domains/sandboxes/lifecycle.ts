@@ -5,7 +5,7 @@ import { decryptSecret } from "../../platform/crypto.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { Services } from "../../platform/services.ts";
 import { destroySandboxResources, engineCall, removeSandboxContainers } from "./engine.ts";
-import { findSandbox, transition } from "./records.ts";
+import { findSandbox, moveSandbox } from "./records.ts";
 
 export const START_QUEUE = "sandboxes.start";
 export const DELETE_QUEUE = "sandboxes.delete";
@@ -79,8 +79,8 @@ export async function startSandbox(services: Services, sandboxId: string, genera
     }
   }
   const now = new Date();
-  const running = await transition(
-    db,
+  const running = await moveSandbox(
+    services,
     row.id,
     { status: "running", address, containerId, runningAt: now, lastActivityAt: now, errorReason: null },
     { from: ["creating", "paused"], generation },
@@ -100,7 +100,7 @@ export async function startSandbox(services: Services, sandboxId: string, genera
  * the sandbox is deleted.
  */
 export async function failSandbox(services: Services, sandboxId: string, reason: string, generation?: number): Promise<void> {
-  const failed = await transition(services.db, sandboxId, { status: "error", errorReason: reason, address: null }, { from: ["creating", "paused"], generation });
+  const failed = await moveSandbox(services, sandboxId, { status: "error", errorReason: reason, address: null }, { from: ["creating", "paused"], generation });
   if (!failed) return;
   await services.modules.sandboxes.proxyTokens.revoke(services.db, sandboxId).catch(() => {});
   const cleanup = failed.generation === 1 ? destroySandboxResources(services.containers, failed) : removeSandboxContainers(services.containers, sandboxId);
@@ -115,5 +115,5 @@ export async function finishDelete(services: Services, sandboxId: string): Promi
   if (!row || row.status !== "deleting") return;
   await services.modules.sandboxes.proxyTokens.revoke(services.db, sandboxId);
   await engineCall(destroySandboxResources(services.containers, row));
-  await transition(services.db, sandboxId, { status: "deleted", deletedAt: new Date(), address: null, containerId: null });
+  await moveSandbox(services, sandboxId, { status: "deleted", deletedAt: new Date(), address: null, containerId: null });
 }

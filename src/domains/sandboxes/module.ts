@@ -1,4 +1,8 @@
 import type { DbOrTx } from "../../../db/connection.ts";
+import type { SandboxRow, WorkspaceRoleName } from "../../../db/schema/index.ts";
+import type { EventBus } from "../../platform/events/types.ts";
+import { createInvalidatingCache, type InvalidatingCache } from "../../platform/invalidating-cache.ts";
+import type { Logger } from "../../platform/logger.ts";
 
 /**
  * The per-sandbox Anthropic proxy tokens, owned by the anthropic-proxy domain and handed in by the
@@ -12,13 +16,29 @@ export interface SandboxProxyTokens {
   revoke(db: DbOrTx, sandboxId: string): Promise<void>;
 }
 
+/** What the subdomain proxy knows of a sandbox for one user: the row and the user's role in its workspace. */
+export interface SandboxRoute {
+  row: SandboxRow;
+  role: WorkspaceRoleName | null;
+}
+
 /** The sandboxes domain's per-process state, built once at start-up by the composition root. */
 export interface SandboxesModule {
   proxyTokens: SandboxProxyTokens;
+  /**
+   * The subdomain proxy's lookups, by `sandboxId:userId`, tagged with the sandbox and its
+   * workspace: every change of a sandbox's state, and of a workspace's members, drops them here
+   * and on every replica (through the events bus) before the change is answered.
+   */
+  routes: InvalidatingCache<SandboxRoute>;
 }
 
-export function createSandboxesModule(deps: { proxyTokens: SandboxProxyTokens }): SandboxesModule {
-  return { proxyTokens: deps.proxyTokens };
+/** How long a lookup is kept even without an invalidation (a change made outside the platform). */
+const ROUTE_TTL_MS = 5_000;
+
+export async function createSandboxesModule(deps: { proxyTokens: SandboxProxyTokens; bus: EventBus; logger: Logger }): Promise<SandboxesModule> {
+  const routes = await createInvalidatingCache<SandboxRoute>({ bus: deps.bus, topic: "sandboxes.routes-invalidated", ttlMs: ROUTE_TTL_MS, logger: deps.logger });
+  return { proxyTokens: deps.proxyTokens, routes };
 }
 
 declare module "../../platform/services.ts" {

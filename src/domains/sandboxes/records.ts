@@ -88,6 +88,18 @@ export async function transition(
   return row ?? null;
 }
 
+/** `transition`, then the proxy's cached lookups of the sandbox dropped (here and on every replica). */
+export async function moveSandbox(
+  services: { db: DbOrTx; modules: { sandboxes: { routes: { invalidate(keysOrTags: string[]): Promise<void> } } } },
+  id: string,
+  patch: Partial<SandboxRow> & { status: SandboxStatus },
+  options: { from?: readonly SandboxStatus[]; generation?: number } = {},
+): Promise<SandboxRow | null> {
+  const row = await transition(services.db, id, patch, options);
+  if (row) await services.modules.sandboxes.routes.invalidate([id]);
+  return row;
+}
+
 /** A paused sandbox's next start: its generation goes up, which names the start job. */
 export async function bumpGeneration(db: DbOrTx, id: string): Promise<SandboxRow | null> {
   const [row] = await db

@@ -6,7 +6,7 @@ import type { Services } from "../../platform/services.ts";
 import { authorize, type WorkspaceAction } from "../workspaces/index.ts";
 import { destroySandboxResources, engineCall, removeSandboxContainers } from "./engine.ts";
 import { DELETE_QUEUE, deleteJobKey, START_QUEUE, startJobKey } from "./lifecycle.ts";
-import { bumpGeneration, findSandbox, newSandboxId, subdomainUrl, toSandboxResponse, transition } from "./records.ts";
+import { bumpGeneration, findSandbox, moveSandbox, newSandboxId, subdomainUrl, toSandboxResponse } from "./records.ts";
 import type { TSandbox } from "./sandboxes.types.ts";
 
 export function sandboxUrl(services: Pick<Services, "config" | "baseUrl">, row: Pick<SandboxRow, "id" | "type">): string {
@@ -89,7 +89,7 @@ export async function getSandbox(services: Pick<Services, "db">, input: { userId
 export async function deleteSandbox(services: Services, input: { userId: string; sandboxId: string }): Promise<SandboxRow> {
   const row = await requireSandbox(services, { ...input, action: "sandboxes.delete" });
   if (row.status === "deleting" || row.status === "deleted") return row;
-  const deleting = await transition(services.db, row.id, { status: "deleting", address: null });
+  const deleting = await moveSandbox(services, row.id, { status: "deleting", address: null });
   if (!deleting) return (await findSandbox(services.db, row.id)) ?? row;
   await services.modules.sandboxes.proxyTokens.revoke(services.db, row.id);
   await services.queue.enqueue({ queue: DELETE_QUEUE, key: deleteJobKey(row.id), payload: { sandboxId: row.id }, maxAttempts: 10 });
@@ -112,7 +112,7 @@ export async function pauseSandbox(services: Services, input: { userId: string; 
 
 /** The pause itself (a request's, or the reconciler's for an idle sandbox); null when it was not running. */
 export async function pauseRow(services: Services, sandboxId: string): Promise<SandboxRow | null> {
-  const paused = await transition(services.db, sandboxId, { status: "paused", pausedAt: new Date(), address: null }, { from: ["running"] });
+  const paused = await moveSandbox(services, sandboxId, { status: "paused", pausedAt: new Date(), address: null }, { from: ["running"] });
   if (!paused) return null;
   await services.modules.sandboxes.proxyTokens.revoke(services.db, sandboxId);
   await engineCall(removeSandboxContainers(services.containers, sandboxId));
@@ -170,10 +170,10 @@ async function waitWhileStarting(services: Services, sandboxId: string, generati
 export async function destroyWorkspaceSandboxes(services: Services, workspaceId: string): Promise<void> {
   const rows = await services.db.select().from(sandboxes).where(and(eq(sandboxes.workspaceId, workspaceId), ne(sandboxes.status, "deleted")));
   for (const row of rows) {
-    await transition(services.db, row.id, { status: "deleting", address: null });
+    await moveSandbox(services, row.id, { status: "deleting", address: null });
     await services.modules.sandboxes.proxyTokens.revoke(services.db, row.id);
     await engineCall(destroySandboxResources(services.containers, row));
-    await transition(services.db, row.id, { status: "deleted", deletedAt: new Date(), containerId: null });
+    await moveSandbox(services, row.id, { status: "deleted", deletedAt: new Date(), containerId: null });
   }
 }
 

@@ -8,6 +8,7 @@ import { hopByHop } from "../../platform/hop-by-hop.ts";
 import type { Services } from "../../platform/services.ts";
 import { decide } from "../workspaces/index.ts";
 import { sandboxSecret } from "./lifecycle.ts";
+import type { SandboxRoute } from "./module.ts";
 import { findSandboxWithRole, sandboxIdOfLabel, touchSandbox } from "./records.ts";
 import { resumeSandboxFor } from "./service.ts";
 
@@ -126,13 +127,24 @@ export function createSubdomainProxy(services: Services): SubdomainProxy {
     return secret;
   };
 
+  /** The sandbox and the caller's role, from the module's cache (dropped on every change) or one query. */
+  const routes = services.modules.sandboxes.routes;
+  async function lookup(sandboxId: string, userId: string): Promise<SandboxRoute | null> {
+    const key = `${sandboxId}:${userId}`;
+    const cached = routes.get(key);
+    if (cached) return cached;
+    const found = await findSandboxWithRole(services.db, sandboxId, userId);
+    if (found) routes.set(key, found, [sandboxId, found.row.workspaceId]);
+    return found;
+  }
+
   /** The running sandbox the caller may reach, or the error to answer. */
   async function admit(request: Request, target: Target, clientIp: string, requestId: string): Promise<SandboxRow> {
     const notFound = new AppError("NOT_FOUND", "Not found");
     const info = { requestId, ip: clientIp, headers: request.headers, method: request.method, url: request.url };
     const principal = await resolvePrincipal(services, info, new Headers()).catch(() => null);
     if (!principal) throw notFound;
-    const found = await findSandboxWithRole(services.db, target.sandboxId, principal.userId);
+    const found = await lookup(target.sandboxId, principal.userId);
     if (!found || found.row.type !== target.program.type || found.row.status === "deleted") throw notFound;
     try {
       decide(found.role, "sandboxes.proxy");
@@ -258,3 +270,24 @@ export function createSubdomainProxy(services: Services): SubdomainProxy {
 function closeCode(code: number): number {
   return code === 1000 || (code >= 3000 && code <= 4999) || (code >= 1001 && code <= 1014 && code !== 1005 && code !== 1006) ? code : 1000;
 }
+
+/** The proxy as `/openapi.json` lists it under `x-proxies` (no OpenAPI operation: chosen by Host, any method, any path). */
+export const SUBDOMAIN_PROXY_OPENAPI = {
+  host: "oc-{sandboxId}.{BASE_DOMAIN} | claw-{sandboxId}.{BASE_DOMAIN}",
+  path: "/{path}",
+  methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "WebSocket upgrade"],
+  surface: "workspaces",
+  summary: "A sandbox's own program through its subdomain: opencode (oc-, port 4096) or the openclaw gateway (claw-, port 18789)",
+  description:
+    "The sandbox id is written with `-` for `_` (the sandbox's `url` field). Bodies stream both ways, SSE unbuffered, WebSocket " +
+    "upgrades proxied both ways; hop-by-hop headers are dropped and the platform injects the sandbox's own credential. Only " +
+    "members of the sandbox's workspace get through; any other Host is the API.",
+  security: "a workspace member's bearer key or token, or the platform's session cookie",
+  errors: {
+    "404": "not a member (or no credential), or no such sandbox: the container is never reached",
+    "409": "the sandbox is paused (resume it with POST /api/sandboxes/{id}/resume), or not running",
+    "502": "the sandbox's program does not answer",
+    "503": "the sandbox is still starting",
+  },
+  errorShape: { error: "Not found" },
+} as const;

@@ -1,3 +1,4 @@
+import { forgetWorkspaceRoutes } from "../../sandboxes/index.ts";
 import { authedProcedure } from "../../../trpc/procedures.ts";
 import { workspaceAccess } from "../access.ts";
 import { addMember as addOne } from "../service.ts";
@@ -21,6 +22,8 @@ export const addMember = authedProcedure
   })
   .input(ZAddMemberInput)
   .output(ZMember)
-  .mutation(({ ctx, input }) =>
-    addOne(ctx.services.db, { userId: ctx.auth.userId, workspaceId: input.id, role: input.role, email: input.email, memberUserId: input.user_id }),
-  );
+  .mutation(async ({ ctx, input }) => {
+    const member = await addOne(ctx.services.db, { userId: ctx.auth.userId, workspaceId: input.id, role: input.role, email: input.email, memberUserId: input.user_id });
+    await forgetWorkspaceRoutes(ctx.services, input.id);
+    return member;
+  });

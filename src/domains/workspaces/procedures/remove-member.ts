@@ -1,3 +1,4 @@
+import { forgetWorkspaceRoutes } from "../../sandboxes/index.ts";
 import { authedProcedure } from "../../../trpc/procedures.ts";
 import { workspaceAccess } from "../access.ts";
 import { removeMember as removeOne } from "../service.ts";
@@ -21,5 +22,6 @@ export const removeMember = authedProcedure
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
     await removeOne(ctx.services.db, { userId: ctx.auth.userId, workspaceId: input.id, memberUserId: input.userId });
+    await forgetWorkspaceRoutes(ctx.services, input.id);
     return { ok: true as const };
   });

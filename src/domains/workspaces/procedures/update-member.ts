@@ -1,3 +1,4 @@
+import { forgetWorkspaceRoutes } from "../../sandboxes/index.ts";
 import { authedProcedure } from "../../../trpc/procedures.ts";
 import { workspaceAccess } from "../access.ts";
 import { updateMemberRole } from "../service.ts";
@@ -20,4 +21,8 @@ export const updateMember = authedProcedure
   })
   .input(ZUpdateMemberInput)
   .output(ZMember)
-  .mutation(({ ctx, input }) => updateMemberRole(ctx.services.db, { userId: ctx.auth.userId, workspaceId: input.id, memberUserId: input.userId, role: input.role }));
+  .mutation(async ({ ctx, input }) => {
+    const member = await updateMemberRole(ctx.services.db, { userId: ctx.auth.userId, workspaceId: input.id, memberUserId: input.userId, role: input.role });
+    await forgetWorkspaceRoutes(ctx.services, input.id);
+    return member;
+  });
