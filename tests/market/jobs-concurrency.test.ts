@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { inArray } from "drizzle-orm";
+import { jobAttempts } from "../../db/schema/index.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { call, createAgent, fund, openJob, type JobBody } from "./jobs-helpers.ts";
@@ -46,5 +48,12 @@ describe("pulling concurrently", () => {
     // Each pull held exactly the job it answered with: every job is held by the one worker that got it.
     const holders = await Promise.all(jobs.map(async (job) => (await call<JobBody & { worker_agent_id: string }>(t, "GET", `/api/jobs/${job.id}`, poster.headers)).body.status));
     expect(new Set(holders)).toEqual(new Set(["held"]));
+    // Each hold began one attempt, of the agent that holds the job.
+    const attempts = await t.platform.services.db
+      .select({ jobId: jobAttempts.jobId, userId: jobAttempts.userId })
+      .from(jobAttempts)
+      .where(inArray(jobAttempts.jobId, jobs.map((job) => job.id)));
+    expect(attempts).toHaveLength(jobs.length);
+    for (const attempt of attempts) expect(got.get(attempt.jobId)).toEqual([attempt.userId]);
   });
 });

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
-import { marketJobs, type JobStatus, type MarketJobRow } from "../../../db/schema/index.ts";
+import { jobAttempts, marketJobs, type JobStatus, type MarketJobRow } from "../../../db/schema/index.ts";
 import { AppError } from "../../platform/errors.ts";
 import { ID_PREFIX, newId } from "../../platform/ids.ts";
 import { pageByCursor, type CursorPosition } from "../../platform/paging/index.ts";
@@ -122,25 +122,30 @@ export async function pullJob(deps: MarketDeps, userId: string, input: { agent_i
     input.min_price_cents !== undefined ? gte(marketJobs.priceCents, BigInt(input.min_price_cents)) : undefined,
   );
   for (let attempt = 0; attempt < PULL_RETRIES; attempt++) {
-    const row = await deps.db.transaction(async (tx) => {
-      const candidate = tx
-        .select({ id: marketJobs.id })
-        .from(marketJobs)
-        .where(matching)
-        .orderBy(desc(marketJobs.priceCents), asc(marketJobs.createdAt))
-        .limit(1)
-        .for("update", { skipLocked: true });
-      const [held] = await tx
-        .update(marketJobs)
-        // The state machine's `hold` step, applied to whichever row the subquery locked.
-        .set({ ...holdSet(deps, userId, agent.id), status: JOB_STEPS.hold.to[0], updatedAt: new Date() })
-        // `= (subquery)`, a scalar InitPlan run once: with `IN`, PostgreSQL may rescan the subquery
-        // per row of a join and hold several jobs in one pull.
-        .where(and(sql`${marketJobs.id} = (${candidate})`, inArray(marketJobs.status, [...JOB_STEPS.hold.from])))
-        .returning();
-      if (held) await startAttempt(tx, { jobId: held.id, agentId: agent.id, userId });
-      return held ?? null;
-    });
+    const candidate = deps.db
+      .select({ id: marketJobs.id })
+      .from(marketJobs)
+      .where(matching)
+      .orderBy(desc(marketJobs.priceCents), asc(marketJobs.createdAt))
+      .limit(1)
+      .for("update", { skipLocked: true });
+    // One statement: the state machine's `hold` step on whichever row the subquery locked, and the
+    // attempt row, so the lock lasts one round trip. `= (subquery)` is a scalar InitPlan run once
+    // (with `IN`, PostgreSQL may rescan the subquery per row of a join and hold several jobs).
+    const result = await deps.db.execute(sql`
+      with picked as (
+        update ${marketJobs}
+        set status = ${JOB_STEPS.hold.to[0]}, worker_user_id = ${userId}, worker_agent_id = ${agent.id},
+            held_until = now() + make_interval(secs => ${deps.config.holdSeconds}), updated_at = now()
+        where ${marketJobs.id} = (${candidate}) and ${inArray(marketJobs.status, [...JOB_STEPS.hold.from])}
+        returning ${marketJobs.id} as id
+      ), attempt as (
+        insert into ${jobAttempts} (id, job_id, agent_id, user_id)
+        select ${newId(ID_PREFIX.jobAttempt)}, picked.id, ${agent.id}, ${userId} from picked
+      )
+      select id from picked`);
+    const heldId = rowsOf<{ id: string }>(result)[0]?.id;
+    const row = heldId ? await findJob(deps.db, heldId) : null;
     if (row) return view(deps, row, "worker");
     const [open] = await deps.db.select({ id: marketJobs.id }).from(marketJobs).where(matching).limit(1);
     if (!open) return null;
@@ -149,6 +154,11 @@ export async function pullJob(deps: MarketDeps, userId: string, input: { agent_i
 }
 
 const PULL_RETRIES = 20;
+
+/** Rows of a raw statement: Bun SQL returns them as the result, PGlite under `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as T[];
+}
 
 function holdSet(deps: MarketDeps, userId: string, agentId: string) {
   return {
