@@ -199,13 +199,14 @@ describe("the Anthropic proxy", () => {
 
   test("malformed credentials are 401 in Anthropic's shape, never a 500", async () => {
     const before = standIn.seen.length;
-    for (const headers of [
+    const malformed: Record<string, string>[] = [
       { authorization: "Basic b3BlbmNvZGU6eA==" },
       { authorization: "Bearer " },
       { "x-api-key": "acsbx_" },
       { "x-api-key": `acsbx_${"z".repeat(10_000)}` },
       { "x-api-key": "acsbx_'; select 1; --" },
-    ]) {
+    ];
+    for (const headers of malformed) {
       const response = await t.request("/proxy/anthropic/v1/messages", { method: "POST", headers: { "anthropic-version": "2023-06-01", ...headers }, body: "not json" });
       expect(response.status).toBe(401);
       expectAnthropicError(await response.text(), "authentication_error");
