@@ -14,6 +14,7 @@ import { ClientGate, type TimeoutControl } from "./rest/client-gate.ts";
 import { buildRequestInfo, requestIdFrom } from "./rest/request-info.ts";
 import { collectRestRoutes } from "./rest/routes.ts";
 import { createTrpcAdmission, MAX_TRPC_BATCH } from "./rest/trpc-admission.ts";
+import { createTrpcQueryFastPath } from "./rest/trpc-fast-path.ts";
 import { createSubdomainProxy } from "./domains/sandboxes/index.ts";
 import { appRouter } from "./router.ts";
 import { surfaceOfPath } from "./surfaces/index.ts";
@@ -55,6 +56,7 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
   });
   // Hosts `oc-{id}.BASE_DOMAIN` / `claw-{id}.BASE_DOMAIN` go to the sandbox, whatever the path; any other Host falls through.
   const subdomain = createSubdomainProxy(services);
+  const trpcQuery = createTrpcQueryFastPath({ router, maxBatchSize: MAX_TRPC_BATCH, createContext: (info, headers) => createContextInner(services, info, headers) });
   const allowedMethods = allowedMethodsIndex([
     ...routes.map((r) => ({ path: r.routerPath, method: r.meta.method })),
     ...["/openapi.json", "/docs", "/docs/scalar.js", "/blobs/*"].map((path) => ({ path, method: "GET" })),
@@ -62,6 +64,37 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
 
   const requestInfo = (request: Request, requestId: string, server: SocketAware | null) =>
     buildRequestInfo(request, requestId, server?.requestIP(request)?.address ?? "unknown", config.trustedProxies);
+
+  const serveTrpc = (request: Request, info: RequestInfo, server: SocketAware | null) =>
+    gate.trpc(router, request, info, server, async () => {
+      // The typed client's GET queries: tRPC's wire format without its fetch adapter (trpc-fast-path.ts).
+      const query = trpcQuery(request, info);
+      if (query) return query;
+      const admitted = await admitTrpc(request, info);
+      if (admitted instanceof Response) return admitted;
+      return fetchRequestHandler({
+        endpoint: "/trpc",
+        req: admitted.request,
+        router,
+        maxBatchSize: MAX_TRPC_BATCH,
+        createContext: ({ resHeaders }) => admitted.createContext(resHeaders),
+      });
+    });
+
+  const errorResponse = (code: unknown, error: unknown, request: Request, requestId: string) => {
+    const appError =
+      code === "NOT_FOUND"
+        ? notFoundOrNotAllowed(request, allowedMethods)
+        : code === "PARSE"
+          ? new AppError("BAD_REQUEST", "Request body could not be parsed")
+          : toAppError(error);
+    if (appError.status >= 500) logger.error("request failed", { requestId, error: error instanceof Error ? error : String(error) });
+    const rendered = surfaceOfPath(new URL(request.url).pathname).renderError(appError, requestId);
+    return new Response(JSON.stringify(rendered.body), {
+      status: rendered.status,
+      headers: { ...appError.headers, "content-type": "application/json; charset=utf-8", "x-request-id": requestId },
+    });
+  };
 
   // REST routes go to Bun's own router (Elysia merges `serve.routes` into Bun.serve at listen):
   // no Elysia context, hooks or response mapping on the documented paths. Filled in below.
@@ -72,44 +105,32 @@ export function createApp(services: Services, router: AnyRouter = appRouter) {
       if (proxied) return proxied;
       set.headers["x-request-id"] = requestIdFrom(request.headers);
     })
-    .onError(({ code, error, request, set }) => {
-      const requestId = String(set.headers["x-request-id"] ?? requestIdFrom(request.headers));
-      const appError =
-        code === "NOT_FOUND"
-          ? notFoundOrNotAllowed(request, allowedMethods)
-          : code === "PARSE"
-            ? new AppError("BAD_REQUEST", "Request body could not be parsed")
-            : toAppError(error);
-      if (appError.status >= 500) logger.error("request failed", { requestId, error: error instanceof Error ? error : String(error) });
-      const rendered = surfaceOfPath(new URL(request.url).pathname).renderError(appError, requestId);
-      return new Response(JSON.stringify(rendered.body), {
-        status: rendered.status,
-        headers: { ...appError.headers, "content-type": "application/json; charset=utf-8", "x-request-id": requestId },
-      });
-    })
+    .onError(({ code, error, request, set }) =>
+      errorResponse(code, error, request, String(set.headers["x-request-id"] ?? requestIdFrom(request.headers))),
+    )
     .get("/openapi.json", () => new Response(openapiJson, { headers: { "content-type": "application/json" } }))
     .get("/docs", () => new Response(DOCS_HTML, { headers: { "content-type": "text/html; charset=utf-8" } }))
     .get("/docs/scalar.js", () => new Response(scalarScript, { headers: { "content-type": "text/javascript", "cache-control": "public, max-age=3600" } }))
     .get("/blobs/*", ({ request }) => handleSignedBlobRequest(request, services.blobs, services.signingSecret))
     .all(
       "/trpc/*",
-      async ({ request, set, server }) => {
-        const info = requestInfo(request, String(set.headers["x-request-id"]), server);
-        return gate.trpc(router, request, info, server, async () => {
-          const admitted = await admitTrpc(request, info);
-          if (admitted instanceof Response) return admitted;
-          return fetchRequestHandler({
-            endpoint: "/trpc",
-            req: admitted.request,
-            router,
-            maxBatchSize: MAX_TRPC_BATCH,
-            createContext: ({ resHeaders }) => admitted.createContext(resHeaders),
-          });
-        });
-      },
+      ({ request, set, server }) => serveTrpc(request, requestInfo(request, String(set.headers["x-request-id"]), server), server),
       { parse: "none" },
     );
 
+  // tRPC's GETs (queries, subscriptions, HEAD) also go to Bun's router; other methods stay with Elysia's /trpc/* route.
+  nativeRoutes["/trpc/*"] = {
+    GET: async (request, server) => {
+      const requestId = requestIdFrom(request.headers);
+      try {
+        const response = await serveTrpc(request, requestInfo(request, requestId, server), server);
+        response.headers.set("x-request-id", requestId);
+        return response;
+      } catch (error) {
+        return errorResponse(undefined, error, request, requestId);
+      }
+    },
+  };
   for (const route of routes) {
     const handle = gate.rest(route, createRestHandler(route, { createContext, shutdownSignal: services.shutdownSignal }));
     (nativeRoutes[route.routerPath] ??= {})[route.meta.method] = (request, server) =>

@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection.ts";
+import { preparedPerHandle } from "../../db/prepared.ts";
 import type { Principal } from "./principal.ts";
 import { apiKeys, users } from "../../db/schema/index.ts";
 import { AppError } from "../platform/errors.ts";
@@ -135,12 +136,7 @@ export async function authenticateApiKey(
   const hash = hashToken(key);
   const cached = cache.get(hash);
   if (cached) return cached.expiresAt !== null && cached.expiresAt <= Date.now() ? null : cached;
-  const [row] = await db
-    .select({ key: apiKeys, user: users })
-    .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.keyHash, hash))
-    .limit(1);
+  const [row] = await keyByHash(db).execute({ hash });
   if (!row || row.key.revokedAt) return null;
   const expiresAt = row.key.expiresAt?.getTime() ?? null;
   if (expiresAt !== null && expiresAt <= Date.now()) return null;
@@ -149,6 +145,17 @@ export async function authenticateApiKey(
   await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.key.id));
   return entry;
 }
+
+/** The key and its user by the key's hash: every cache miss of every API-key request. */
+const keyByHash = preparedPerHandle((db) =>
+  db
+    .select({ key: apiKeys, user: users })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
+    .limit(1)
+    .prepare("auth_api_key_by_hash"),
+);
 
 function toSummary(row: typeof apiKeys.$inferSelect): ApiKeySummary {
   return {

@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection.ts";
+import { preparedPerHandle } from "../../db/prepared.ts";
 import { authSessions, users } from "../../db/schema/index.ts";
 import type { Principal } from "./principal.ts";
 import { hashToken, randomToken } from "../platform/tokens.ts";
@@ -42,12 +43,7 @@ export async function validateSessionToken(
   ttlDays: number,
 ): Promise<ValidatedSession | null> {
   const sessionId = hashToken(token);
-  const [row] = await db
-    .select({ session: authSessions, user: users })
-    .from(authSessions)
-    .innerJoin(users, eq(users.id, authSessions.userId))
-    .where(eq(authSessions.id, sessionId))
-    .limit(1);
+  const [row] = await sessionById(db).execute({ sessionId });
   if (!row) return null;
   const now = Date.now();
   if (row.session.expiresAt.getTime() <= now) {
@@ -64,6 +60,17 @@ export async function validateSessionToken(
   }
   return { principal: principalOf(row.user, "session", sessionId), sessionId, expiresAt, renewed };
 }
+
+/** The session and its user: every cookie-authenticated request. */
+const sessionById = preparedPerHandle((db) =>
+  db
+    .select({ session: authSessions, user: users })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .where(eq(authSessions.id, sql.placeholder("sessionId")))
+    .limit(1)
+    .prepare("auth_session_by_id"),
+);
 
 export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<void> {
   await db.delete(authSessions).where(eq(authSessions.id, sessionId));

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection.ts";
+import { preparedPerHandle } from "../../db/prepared.ts";
 import { users, type UserRow } from "../../db/schema/index.ts";
 import { newId } from "../platform/ids.ts";
 import type { Principal } from "./principal.ts";
@@ -8,8 +9,13 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** By id: the principal of every JWT request, and most reads of one's own account. */
+const userById = preparedPerHandle((db) =>
+  db.select().from(users).where(eq(users.id, sql.placeholder("id"))).limit(1).prepare("auth_user_by_id"),
+);
+
 export async function findUserById(db: DbOrTx, id: string): Promise<UserRow | null> {
-  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await userById(db).execute({ id });
   return row ?? null;
 }
 

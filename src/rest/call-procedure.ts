@@ -12,7 +12,8 @@ import type { Context } from "../trpc/context.ts";
  *   the same parse, the same errors (BAD_REQUEST with the issues as cause for input;
  *   INTERNAL_SERVER_ERROR "Output validation failed" for output), the same merge of successive
  *   inputs — without an async frame and two copies of the result per call.
- * tRPC itself (the /trpc endpoint, createCaller) still calls procedures its own way. This leans
+ * The /trpc endpoint's GET queries use it too (src/rest/trpc-fast-path.ts); everything else on
+ * /trpc, and createCaller, still call procedures tRPC's own way. This leans
  * on `_def.middlewares`, `_def.inputs`, `_def.output` and the middleware options/result shape,
  * which are tRPC internals (the versions of @trpc/server and zod are pinned exactly for this): a
  * procedure not shaped as expected (or with an experimental caller) stops start-up, naming it, and
@@ -27,6 +28,8 @@ export interface ProcedureCallOptions {
   type: "query" | "mutation" | "subscription";
   getRawInput: () => Promise<unknown>;
   signal: AbortSignal | undefined;
+  /** The call's place in a tRPC batch; 0 for REST. */
+  batchIndex?: number;
 }
 
 interface NextOptions {
@@ -91,7 +94,7 @@ export function procedureCaller(procedure: AnyProcedure, procedurePath: string):
         input,
         getRawInput,
         signal: call.signal,
-        batchIndex: 0,
+        batchIndex: call.batchIndex ?? 0,
         meta,
         next:
           index === last

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCError } from "@trpc/server";
 import fc from "fast-check";
-import type { RateLimiter, RateLimitResult, RateLimitRule } from "../../src/platform/rate-limit/types.ts";
 import type { Services } from "../../src/platform/services.ts";
 import { procedureCaller } from "../../src/rest/call-procedure.ts";
 import { collectRestRoutes, jsonSchemaOf, type RestRoute } from "../../src/rest/routes.ts";
@@ -9,6 +8,7 @@ import { appRouter } from "../../src/router.ts";
 import { createContextInner, type Context } from "../../src/trpc/context.ts";
 import { toAppError } from "../../src/trpc/errors.ts";
 import { createCallerFactory } from "../../src/trpc/init.ts";
+import { admitting } from "../support/admitting-limiter.ts";
 import { badValues, RawJson, validSample, type JsonSchema } from "../support/bad-values.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
@@ -54,28 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([fast?.platform.stop(), trpc?.platform.stop()]);
 });
-
-/** The real limiter, except that every hit is within its limit. */
-function admitting(real: RateLimiter): RateLimiter {
-  const allowed = async (_key: string, rule: RateLimitRule): Promise<RateLimitResult> => ({
-    allowed: true,
-    limit: rule.limit,
-    remaining: rule.limit,
-    resetAt: 0,
-    retryAfterSeconds: 0,
-  });
-  return {
-    hit: allowed,
-    peek: allowed,
-    reset: (key) => real.reset(key),
-    recordViolation: (key, rule) => real.recordViolation(key, rule),
-    isBanned: (key) => real.isBanned(key),
-    ban: (key, ms) => real.ban(key, ms),
-    unban: (key) => real.unban(key),
-    listBans: (prefix) => real.listBans(prefix),
-    close: async () => {},
-  };
-}
 
 // Regenerating the API key revokes the one every other call signs in with: it goes last.
 const routes: RestRoute[] = collectRestRoutes(appRouter).sort(

@@ -1,5 +1,6 @@
-import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/connection.ts";
+import { preparedPerHandle } from "../../../db/prepared.ts";
 import { apiKeys, users, type UserRow } from "../../../db/schema/index.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { InvalidatingCache } from "../../platform/invalidating-cache.ts";
@@ -60,20 +61,7 @@ export async function requireUser(db: DbOrTx, userId: string): Promise<UserRow> 
 }
 
 async function toProfile(db: DbOrTx, user: UserRow): Promise<TProfile> {
-  const now = new Date();
-  const [key] = await db
-    .select({ prefix: apiKeys.prefix, createdAt: apiKeys.createdAt })
-    .from(apiKeys)
-    .where(
-      and(
-        eq(apiKeys.userId, user.id),
-        eq(apiKeys.primary, true),
-        isNull(apiKeys.revokedAt),
-        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
-      ),
-    )
-    .orderBy(desc(apiKeys.createdAt))
-    .limit(1);
+  const [key] = await primaryKeyOf(db).execute({ userId: user.id, now: new Date().toISOString() });
   return {
     id: user.id,
     email: user.email,
@@ -85,3 +73,21 @@ async function toProfile(db: DbOrTx, user: UserRow): Promise<TProfile> {
     api_key: key ? { prefix: key.prefix, created_at: key.createdAt } : null,
   };
 }
+
+/** The account's current primary key, shown by prefix: every read of the profile. */
+const primaryKeyOf = preparedPerHandle((db) =>
+  db
+    .select({ prefix: apiKeys.prefix, createdAt: apiKeys.createdAt })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.userId, sql.placeholder("userId")),
+        eq(apiKeys.primary, true),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql.placeholder("now"))),
+      ),
+    )
+    .orderBy(desc(apiKeys.createdAt))
+    .limit(1)
+    .prepare("account_primary_key"),
+);
