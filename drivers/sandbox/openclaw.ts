@@ -10,6 +10,7 @@ export const OPENCLAW_PORT = 18789;
 export const openclaw: SandboxProgram = {
   type: "openclaw",
   port: OPENCLAW_PORT,
+  acceptsForwardedHeaders: false,
   subdomain: "claw",
   spec: (params, options) =>
     baseSandboxSpec("openclaw", OPENCLAW_PORT, params, options, {

@@ -7,6 +7,7 @@ export const OPENCODE_PORT = 4096;
 export const opencode: SandboxProgram = {
   type: "opencode",
   port: OPENCODE_PORT,
+  acceptsForwardedHeaders: true,
   subdomain: "oc",
   spec: (params, options) =>
     baseSandboxSpec("opencode", OPENCODE_PORT, params, options, {

@@ -46,6 +46,11 @@ export interface SandboxProgram {
   /** Subdomain prefix: `oc` → `oc-{id}.BASE_DOMAIN`. */
   readonly subdomain: string;
   spec(params: SandboxSpecParams, options: SandboxSpecOptions): ContainerSpec;
+  /**
+   * Whether the program accepts `X-Forwarded-*` from the platform's proxy. openclaw's gateway
+   * refuses (403) any request carrying them from a proxy it was not configured to trust.
+   */
+  readonly acceptsForwardedHeaders: boolean;
   /** Headers that carry the sandbox's credential to the program (the proxy injects them). */
   credentialHeaders(secret: string): Record<string, string>;
   /** One readiness probe against `host:port`: true when the real program says it is ready. */

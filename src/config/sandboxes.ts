@@ -19,7 +19,7 @@ export const ZSandboxesConfig = z
     /** Cloud sandboxes (creating or running) one engine may hold at once; beyond it POST … /sandboxes answers 503. */
     SANDBOX_CAPACITY: int({ min: 0, fallback: 4 }),
     /** How long a sandbox may take to answer its readiness check before it is an error. */
-    SANDBOX_READY_TIMEOUT_S: int({ min: 1, fallback: 120 }),
+    SANDBOX_READY_TIMEOUT_S: int({ min: 1, fallback: 300 }),
     /** The platform's URL as a container reaches it (the Anthropic proxy's base); default PUBLIC_URL's port on host.containers.internal. */
     SANDBOX_PLATFORM_URL: z.url().optional(),
     /** Lease of a sandbox start job, renewed while it runs; a crashed process's start resumes once it lapses. */

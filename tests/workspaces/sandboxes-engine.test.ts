@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DockerContainerDriver } from "../../drivers/container/docker.ts";
-import { SANDBOX_LABELS } from "../../drivers/sandbox/index.ts";
 import { engineDockerHost } from "../support/engine.ts";
 import { startTestPlatform, type TestPlatform } from "../support/harness.ts";
 import { sandboxStandInImage } from "../support/sandbox-stand-in.ts";
-import { call, callJson, runningSandbox, waitForSandbox, workspaceWithRoles, type WorkspaceFixture } from "./workspace-helpers.ts";
+import { call, callJson, runningSandbox, waitForSandbox, workspaceWithRoles, type WorkspaceFixture, clearTestPool, sandboxOnEngine } from "./workspace-helpers.ts";
 
 /**
  * Issue 13 items 2, 4 and 6 on the real engine (Podman at DOCKER_HOST), with the stand-in image
@@ -28,17 +27,11 @@ describe.skipIf(!dockerHost)("sandboxes on the container engine", () => {
     fx = await workspaceWithRoles(t);
   }, 180_000);
   afterAll(async () => {
-    // Whatever a failed test left in this platform's pool.
-    const pool = { [SANDBOX_LABELS.pool]: `test-${t.database.id}` };
-    for (const c of await engine.listByLabel(pool).catch(() => [])) await engine.remove(c.id, { force: true, volumes: true }).catch(() => {});
-    for (const v of await engine.listVolumes(pool).catch(() => [])) await engine.removeVolume(v.name).catch(() => {});
+    await clearTestPool(engine, t);
     await t.stop();
   }, 60_000);
 
-  const onEngine = async (sandboxId: string) => ({
-    containers: (await engine.listByLabel({ [SANDBOX_LABELS.sandbox]: sandboxId })).map((c) => c.state),
-    volumes: (await engine.listVolumes({ [SANDBOX_LABELS.sandbox]: sandboxId })).length,
-  });
+  const onEngine = (sandboxId: string) => sandboxOnEngine(engine, sandboxId);
 
   test("opencode: running after its Basic-auth readiness check; exec, files, proxy; state survives pause/resume; delete leaves nothing", async () => {
     const sandbox = await runningSandbox(t, fx.members.developer, fx.id, "opencode", 90_000);

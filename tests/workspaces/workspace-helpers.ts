@@ -1,4 +1,6 @@
 import { expect } from "bun:test";
+import type { ContainerDriver } from "../../drivers/container/types.ts";
+import { SANDBOX_LABELS } from "../../drivers/sandbox/index.ts";
 import type { WorkspaceRoleName } from "../../db/schema/index.ts";
 import { createUserWithKey } from "../support/factories.ts";
 import type { TestPlatform } from "../support/harness.ts";
@@ -69,4 +71,19 @@ export async function runningSandbox(t: TestPlatform, who: Person, workspaceId: 
   const created = await callJson<SandboxBody>(t, who, "POST", `/api/workspaces/${workspaceId}/sandboxes`, { name: `sbx-${type}`, type }, 201);
   expect(created.status).toBe("creating");
   return waitForSandbox(t, who, created.id, (s) => s.status === "running", timeoutMs);
+}
+
+/** What of a sandbox is on the engine: its containers' states and how many volumes it has. */
+export async function sandboxOnEngine(engine: ContainerDriver, sandboxId: string): Promise<{ containers: string[]; volumes: number }> {
+  return {
+    containers: (await engine.listByLabel({ [SANDBOX_LABELS.sandbox]: sandboxId })).map((c) => c.state),
+    volumes: (await engine.listVolumes({ [SANDBOX_LABELS.sandbox]: sandboxId })).length,
+  };
+}
+
+/** Removes whatever a failed test left in a test platform's pool (its DEVICE_POOL is `test-<database id>`). */
+export async function clearTestPool(engine: ContainerDriver, t: TestPlatform): Promise<void> {
+  const pool = { [SANDBOX_LABELS.pool]: `test-${t.database.id}` };
+  for (const c of await engine.listByLabel(pool).catch(() => [])) await engine.remove(c.id, { force: true, volumes: true }).catch(() => {});
+  for (const v of await engine.listVolumes(pool).catch(() => [])) await engine.removeVolume(v.name).catch(() => {});
 }

@@ -84,6 +84,7 @@ function upstreamHeaders(request: Request, program: SandboxProgram, secret: stri
     headers.set(name, value);
   }
   for (const [name, value] of Object.entries(program.credentialHeaders(secret))) headers.set(name, value);
+  if (!program.acceptsForwardedHeaders) return headers;
   const url = new URL(request.url);
   headers.set("x-forwarded-for", clientIp);
   headers.set("x-forwarded-host", request.headers.get("host") ?? url.host);
