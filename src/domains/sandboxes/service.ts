@@ -121,6 +121,8 @@ export async function pauseRow(services: Services, sandboxId: string): Promise<S
 
 /** How long a resume request waits for the sandbox to run before answering with its current state. */
 const RESUME_WAIT_SLACK_MS = 15_000;
+/** Below Bun's longest idle timeout (255 s, what a `longRunning` procedure gets): the answer must come before it. */
+const RESUME_WAIT_MAX_MS = 240_000;
 
 /**
  * `paused` → `running`: a new start (the generation goes up, naming its job) makes the container
@@ -151,7 +153,8 @@ async function restart(services: Services, row: SandboxRow, signal?: AbortSignal
   if (!bumped) return null;
   const { generation } = bumped;
   await services.queue.enqueue({ queue: START_QUEUE, key: startJobKey(row.id, generation), payload: { sandboxId: row.id, generation }, maxAttempts: 3 });
-  return waitWhileStarting(services, row.id, generation, services.config.sandboxes.readyTimeoutS * 1000 + RESUME_WAIT_SLACK_MS, signal);
+  const budgetMs = Math.min(services.config.sandboxes.readyTimeoutS * 1000 + RESUME_WAIT_SLACK_MS, RESUME_WAIT_MAX_MS);
+  return waitWhileStarting(services, row.id, generation, budgetMs, signal);
 }
 
 async function waitWhileStarting(services: Services, sandboxId: string, generation: number, budgetMs: number, signal?: AbortSignal): Promise<SandboxRow> {
