@@ -15,7 +15,7 @@ import { createEventBus } from "../src/platform/events/index.ts";
 import { createLedger } from "../src/platform/ledger/index.ts";
 import { createLogger } from "../src/platform/logger.ts";
 import { createWorkQueue } from "../src/platform/queue/index.ts";
-import type { MarketBenchContext } from "./market.ts";
+import type { MarketBenchContext } from "./market-context.ts";
 
 const WORKERS = 20;
 const JOBS = Number(process.env.BENCH_MARKET_PULL_JOBS ?? 2000);

@@ -17,19 +17,13 @@ import { openDatabase, type DatabaseHandle } from "../db/connection.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { createLedger, type LedgerAccountRef, type TransferInput } from "../src/platform/ledger/index.ts";
 import { transferStatement } from "../src/platform/ledger/ledger.ts";
+import type { MarketBenchContext } from "./market-context.ts";
 import { pullBench } from "./market-pull.ts";
 
 const TRANSFERS = Number(process.env.BENCH_MARKET_TRANSFERS ?? 4000);
 const CONCURRENCY = Number(process.env.BENCH_MARKET_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const serverUrl = process.env.BENCH_DATABASE_URL || undefined;
-
-export interface MarketBenchContext {
-  /** The scratch database's URL (PostgreSQL), or undefined on PGlite. */
-  databaseUrl: string | undefined;
-  handle: DatabaseHandle;
-  rounds: number;
-}
 
 /** A scratch database: a new PostgreSQL database on BENCH_DATABASE_URL's server, or PGlite in memory. */
 async function scratchDatabase(): Promise<{ handle: DatabaseHandle; url: string | undefined; drop(): Promise<void> }> {
