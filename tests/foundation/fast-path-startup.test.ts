@@ -11,7 +11,7 @@ import { publicProcedure } from "../../src/trpc/procedures.ts";
  * silently taking another path. A procedure with an experimental caller is such a one.
  */
 test("a REST procedure the fast path cannot compile stops start-up, naming it", () => {
-  const services = { config: { connections: { maxPerIp: 1, maxStreamsPerIp: 1, idleTimeoutS: 1 }, sandboxes: { baseDomain: "" } }, logger: {}, shutdownSignal: new AbortController().signal } as unknown as Services;
+  const services = { config: { connections: { maxPerIp: 1, maxStreamsPerIp: 1, idleTimeoutS: 1 }, sandboxes: { baseDomain: "" } }, modules: { sandboxes: {} }, logger: {}, shutdownSignal: new AbortController().signal } as unknown as Services;
   const overridden = publicProcedure
     .meta({ access: "public", rest: { method: "GET", path: "/api/v1/fixture-overridden", surface: "hosting" } })
     .experimental_caller(async ({ invoke, args }) => invoke(args[0] as Parameters<typeof invoke>[0]))
