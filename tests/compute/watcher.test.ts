@@ -91,7 +91,7 @@ describe("confirmations", () => {
   test("the cursor is durable: it sits after the last confirmed block read", async () => {
     const cursorId = await purchaseCursorId(deps(t).chain);
     const [cursor] = await db().select().from(chainCursors).where(eq(chainCursors.id, cursorId));
-    const head = Number(await chain.publicClient.getBlockNumber());
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
     expect(cursor!.nextBlock).toBe(head - CONFIRMATIONS + 1);
     expect(cursor!.lastBlockHash).toBe((await chain.publicClient.getBlock({ blockNumber: BigInt(head - CONFIRMATIONS) })).hash);
   });
