@@ -1,5 +1,6 @@
 import type { AnthropicConfig } from "../../config/anthropic.ts";
 import type { Db } from "../../../db/connection.ts";
+import { forwardRequest } from "../../platform/forward-request.ts";
 import { hopByHop } from "../../platform/hop-by-hop.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { RateLimiter } from "../../platform/rate-limit/index.ts";
@@ -129,19 +130,10 @@ export function createAnthropicProxy(deps: AnthropicProxyDeps): AnthropicProxyHa
 
     const url = new URL(request.url);
     const target = `${config.baseUrl}${url.pathname.slice(ANTHROPIC_PROXY_PREFIX.length)}${url.search}`;
-    const hasBody = request.method !== "GET" && request.method !== "HEAD";
     server?.timeout(request, UPSTREAM_IDLE_SECONDS);
     let upstream: Response;
     try {
-      upstream = await fetch(target, {
-        method: request.method,
-        headers: upstreamHeaders(request, apiKey),
-        body: hasBody ? request.body : undefined,
-        redirect: "manual",
-        decompress: false,
-        signal: request.signal,
-        ...(hasBody ? { duplex: "half" } : {}),
-      } as RequestInit);
+      upstream = await forwardRequest(request, target, upstreamHeaders(request, apiKey));
     } catch (error) {
       if (request.signal.aborted) return new Response(null, { status: 499 });
       logger.warn("anthropic proxy: the upstream did not answer", { requestId, sandboxId, error: error instanceof Error ? error.name : "error" });

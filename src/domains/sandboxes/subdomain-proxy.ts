@@ -4,6 +4,7 @@ import { programOfSubdomain, type SandboxProgram } from "../../../drivers/sandbo
 import { resolvePrincipal } from "../../auth/resolve-principal.ts";
 import { SESSION_COOKIE } from "../../auth/sessions.ts";
 import { AppError, messageOf } from "../../platform/errors.ts";
+import { forwardRequest } from "../../platform/forward-request.ts";
 import { hopByHop } from "../../platform/hop-by-hop.ts";
 import type { Services } from "../../platform/services.ts";
 import { decide } from "../workspaces/index.ts";
@@ -186,16 +187,7 @@ export function createSubdomainProxy(services: Services): SubdomainProxy {
 
     let upstream: Response;
     try {
-      const hasBody = request.method !== "GET" && request.method !== "HEAD";
-      upstream = await fetch(`http://${address}${url.pathname}${url.search}`, {
-        method: request.method,
-        headers,
-        body: hasBody ? request.body : undefined,
-        redirect: "manual",
-        decompress: false,
-        signal: request.signal,
-        ...(hasBody ? { duplex: "half" } : {}),
-      } as RequestInit);
+      upstream = await forwardRequest(request, `http://${address}${url.pathname}${url.search}`, headers);
     } catch (error) {
       if (request.signal.aborted) return new Response(null, { status: 499 });
       const simulated = row.driver === "simulator" ? " (a simulated sandbox: nothing runs behind it)" : "";
