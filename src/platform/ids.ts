@@ -21,12 +21,13 @@ export const ID_PREFIX = {
   evalRun: "run",
   queueJob: "job",
   queueWorker: "wrk",
-  // Products still to land; reserved so they are not taken by another meaning meanwhile.
+  // The market, workspaces and compute; the rows of products still to land are reserved here too.
   marketJob: "mjb",
   jobAttempt: "jat",
   agent: "agt",
   wallet: "wal",
   transfer: "tfr",
+  withdrawal: "wdr",
   workspace: "ws",
   sandbox: "sbx",
   vm: "vm",

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { paymentWithdrawals, type PaymentWithdrawalRow } from "../../../db/schema/payments.ts";
 import { PaymentsError } from "../../../drivers/payments/index.ts";
 import { AppError } from "../../platform/errors.ts";
-import { newId } from "../../platform/ids.ts";
+import { ID_PREFIX, newId } from "../../platform/ids.ts";
 import { walletAccount } from "./balance.ts";
 import { payoutAccount } from "./connect.ts";
 import { centsNumber, requirePayments, WALLET_CURRENCY, type WalletDeps } from "./deps.ts";
@@ -44,7 +44,7 @@ export async function withdraw(deps: WalletDeps, userId: string, amountCents: nu
   requirePayments(deps);
   const account = await payoutAccount(deps, userId);
   if (!account.ready) throw new AppError("BAD_REQUEST", account.reason);
-  const id = newId("wdr");
+  const id = newId(ID_PREFIX.withdrawal);
   await deps.db.transaction(async (tx) => {
     let reservation;
     try {
